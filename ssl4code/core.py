@@ -5,16 +5,16 @@
 # %% auto #0
 __all__ = ['COMMANDS', 'UserError', 'atomic_path', 'atomic_dir', 'Progress', 'default_device', 'main']
 
-# %% ../nbs/00_core.ipynb #38c1d247
+# %% ../nbs/00_core.ipynb #733b4522
 import argparse, importlib, os, shutil, sys, tempfile, time
 from contextlib import contextmanager
 from pathlib import Path
 
-# %% ../nbs/00_core.ipynb #24dc36e1
+# %% ../nbs/00_core.ipynb #24d2f337
 class UserError(Exception):
     "A mistake the user can fix: shown as a one-line message, never as a traceback."
 
-# %% ../nbs/00_core.ipynb #51529145
+# %% ../nbs/00_core.ipynb #541da195
 @contextmanager
 def atomic_path(path):
     "Yield a temporary path beside `path`; on success rename it to `path`, on error delete it."
@@ -28,7 +28,7 @@ def atomic_path(path):
     finally:
         if os.path.exists(tmp): os.remove(tmp)
 
-# %% ../nbs/00_core.ipynb #b518504d
+# %% ../nbs/00_core.ipynb #466eaf8f
 @contextmanager
 def atomic_dir(path):
     "Yield a temporary folder beside `path`; on success it replaces `path`, on error it is deleted."
@@ -46,7 +46,7 @@ def atomic_dir(path):
     finally:
         if tmp.exists(): shutil.rmtree(tmp, ignore_errors=True)
 
-# %% ../nbs/00_core.ipynb #f6dcd8ea
+# %% ../nbs/00_core.ipynb #88438bf0
 def _fmt_time(s):
     s = int(s)
     return f'{s//3600}:{s//60%60:02d}:{s%60:02d}' if s >= 3600 else f'{s//60:02d}:{s%60:02d}'
@@ -86,13 +86,13 @@ class Progress:
 
     def close(self): self.draw(end='\n')
 
-# %% ../nbs/00_core.ipynb #f4ea7dab
+# %% ../nbs/00_core.ipynb #bdd4ac17
 def default_device():
     "'cuda' when a GPU is available, else 'cpu'."
     import torch
     return 'cuda' if torch.cuda.is_available() else 'cpu'
 
-# %% ../nbs/00_core.ipynb #36884f37
+# %% ../nbs/00_core.ipynb #f5d11f4e
 COMMANDS = {
     'data':      ('ssl4code.data',  'cli_data',      'build a corpus of Python source (default: this Python\'s stdlib)'),
     'tokenizer': ('ssl4code.bpe',   'cli_tokenizer', 'train a BPE tokenizer on a corpus and encode its splits'),

@@ -6,7 +6,7 @@
 Cells start with `# %%` (code) or `# %% [markdown]` (markdown; each line prefixed with `# `).
 Converting back keeps the outputs of code cells whose source did not change.
 """
-import json, sys
+import hashlib, json, sys
 from pathlib import Path
 
 def nb_to_py(nb):
@@ -43,9 +43,12 @@ def py_to_nb(text, old=None):
     outputs = {}
     for c in (old or {}).get('cells', []):
         if c['cell_type'] == 'code': outputs.setdefault(''.join(c['source']), c.get('outputs', []))
-    cells = []
+    cells, seen = [], set()
     for kind, src in py_to_cells(text):
-        c = {'cell_type': kind, 'metadata': {}, 'source': _src(src)}
+        cid = hashlib.sha1(src.encode()).hexdigest()[:8]
+        while cid in seen: cid = hashlib.sha1(cid.encode()).hexdigest()[:8]
+        seen.add(cid)
+        c = {'cell_type': kind, 'id': cid, 'metadata': {}, 'source': _src(src)}
         if kind == 'code': c.update(execution_count=None, outputs=outputs.get(src, []))
         cells.append(c)
     meta = (old or {}).get('metadata') or {'kernelspec': {'display_name': 'python3', 'language': 'python', 'name': 'python3'}}
