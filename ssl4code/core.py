@@ -14,7 +14,12 @@ from pathlib import Path
 class UserError(Exception):
     "A mistake the user can fix: shown as a one-line message, never as a traceback."
 
-# %% ../nbs/00_core.ipynb #541da195
+# %% ../nbs/00_core.ipynb #671fd586
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
 @contextmanager
 def atomic_path(path):
     "Yield a temporary path beside `path`; on success rename it to `path`, on error delete it."
@@ -22,19 +27,21 @@ def atomic_path(path):
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)
     os.close(fd)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; the final file should not be
     try:
         yield Path(tmp)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp): os.remove(tmp)
 
-# %% ../nbs/00_core.ipynb #466eaf8f
+# %% ../nbs/00_core.ipynb #4587cdef
 @contextmanager
 def atomic_dir(path):
     "Yield a temporary folder beside `path`; on success it replaces `path`, on error it is deleted."
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent))
+    os.chmod(tmp, 0o777 & ~_umask())
     try:
         yield tmp
         old = None
