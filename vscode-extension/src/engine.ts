@@ -1,0 +1,87 @@
+// The completion logic behind both providers, free of VS Code: window the document around the
+// cursor, serve from the cache, debounce, cancel the older request, ask the server, trim.
+
+import { CancelledError, FetchLike, ServerError, fetchCompletions } from './client';
+import { CompletionCache } from './cache';
+import { Settings } from './config';
+import { Latest, sleep } from './debounce';
+import { Status } from './status';
+import { trimCompletion } from './trim';
+
+export interface Context {
+  prefix: string;  // text before the cursor (already cut to the context window)
+  suffix: string;  // text after the cursor (idem)
+}
+
+/** Offsets of the context window around the cursor at `offset`: `contextChars` characters
+ * before it, a quarter as many after it (`end` may pass the end of the text). */
+export function contextWindow(offset: number, contextChars: number): { start: number; end: number } {
+  return { start: Math.max(0, offset - contextChars), end: offset + Math.max(1, Math.floor(contextChars / 4)) };
+}
+
+export interface CompleteOptions {
+  signal?: AbortSignal;  // VS Code's cancellation token, as a signal
+  debounce?: boolean;    // wait settings.debounceMs first (ghost text); the dropdown asks at once
+  lane?: string;         // a newer call cancels the older one of the same lane only
+}
+
+export class Engine {
+  readonly cache = new CompletionCache(100);
+  private readonly lanes = new Map<string, Latest>();
+
+  constructor(
+    private readonly settings: () => Settings,
+    private readonly status: Status,
+    private readonly fetchImpl?: FetchLike,
+  ) {}
+
+  /** Suggestions to show at the cursor, best first, trimmed and without duplicates; [] when
+   * disabled, cancelled by a newer call, or when the server fails (the status says why). */
+  async complete(ctx: Context, opts: CompleteOptions = {}): Promise<string[]> {
+    const s = this.settings();
+    if (!s.enable) return [];
+    const cached = this.cache.get(ctx.prefix);
+    if (cached) return this.shown(cached, ctx);
+    const lane = opts.lane ?? 'default';
+    if (!this.lanes.has(lane)) this.lanes.set(lane, new Latest());
+    const signal = this.lanes.get(lane)!.next(opts.signal);
+    try {
+      if (opts.debounce) await sleep(s.debounceMs, signal);
+    } catch {
+      return [];
+    }
+    this.status.started();
+    try {
+      const choices = await fetchCompletions(s.serverUrl, { language: 'python', ...ctx }, {
+        timeoutMs: s.timeoutMs,
+        signal,
+        fetch: this.fetchImpl,
+      });
+      this.cache.set(ctx.prefix, choices);
+      this.status.succeeded();
+      return this.shown(choices, ctx);
+    } catch (err) {
+      if (err instanceof ServerError) this.status.failed(err);
+      else if (err instanceof CancelledError) this.status.cancelled();
+      else {
+        this.status.failed(new ServerError('bad-response', String(err)));
+      }
+      return [];
+    }
+  }
+
+  /** Forget cached answers (the server or its model may have changed). */
+  reset(): void {
+    for (const latest of this.lanes.values()) latest.cancel();
+    this.cache.clear();
+  }
+
+  private shown(choices: string[], ctx: Context): string[] {
+    const out: string[] = [];
+    for (const choice of choices) {
+      const text = trimCompletion(choice, ctx.suffix);
+      if (text !== undefined && !out.includes(text)) out.push(text);
+    }
+    return out;
+  }
+}
