@@ -1,7 +1,8 @@
 """Write README.md from nbs/index.ipynb (Quarto, which nbdev_readme needs, cannot be installed offline).
 
 Markdown cells are copied; code cells become fenced Python blocks followed by their text output;
-cells starting with `#| hide` are dropped. `--check` exits 1 when README.md is out of date.
+cells starting with `#| hide` are dropped. `--check` exits 1 when README.md is out of date;
+`--setup-commands` prints the two commands of the README's Set up section, one a line.
 """
 import json, sys
 from pathlib import Path
@@ -27,7 +28,15 @@ def render(nb):
             if out: parts.append('```\n' + out.rstrip('\n') + '\n```')
     return '<!-- Generated from nbs/index.ipynb by tools/make_readme.py: edit the notebook, not this file. -->\n\n' + '\n\n'.join(parts) + '\n'
 
+def setup_commands(readme_text):
+    "The shell commands of the README's `## Set up` section: install-and-run, then run-every-test."
+    section = readme_text.split('## Set up', 1)[1].split('\n## ', 1)[0]
+    return [b.split('```', 1)[0].strip() for b in section.split('```sh\n')[1:]]
+
 def main(argv):
+    if '--setup-commands' in argv:
+        print('\n'.join(setup_commands((ROOT/'README.md').read_text(encoding='utf-8'))))
+        return 0
     text = render(json.loads((ROOT/'nbs'/'index.ipynb').read_text(encoding='utf-8')))
     readme = ROOT/'README.md'
     if '--check' in argv:
