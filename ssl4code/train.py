@@ -115,8 +115,8 @@ def save_checkpoint(path, model, tokenizer, meta=None, train_state=None, half=Fa
     with atomic_path(path) as tmp: torch.save(ckpt, tmp)
     return Path(path)
 
-# %% ../nbs/04_train.ipynb #493c3b6a
-def _short(e): return (str(e).strip().splitlines() or [type(e).__name__])[0][:200]
+# %% ../nbs/04_train.ipynb #ed4386e3
+def _short(e): return ' '.join(str(e).split())[:300] or type(e).__name__
 
 def load_checkpoint(path, device='cpu'):
     "Load a checkpoint: returns `(model, tokenizer, ckpt)`, the model in eval mode on `device`."
