@@ -322,12 +322,18 @@ def _percentile(xs, q):
     xs = sorted(xs)
     return xs[min(len(xs) - 1, int(q * len(xs)))] if xs else float('nan')
 
-# %% ../nbs/05_serve.ipynb #1f0754d3
-def keystroke_eval(completer, files, max_chars=None, device='cpu', progress=True, **options):
+# %% ../nbs/05_serve.ipynb #a9fbc261
+def keystroke_eval(completer, files, max_chars=None, device='cpu', progress=True, threads=1, **options):
     "Keystrokes saved, precision and latency of `completer` (a `Completer`, a checkpoint path, or None for the shipped model) typing `files`."
     if not isinstance(completer, Completer): completer = Completer(completer, device=device)
     files = _python_files(files)
     if not files: raise UserError("no Python files to type")
+    old = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try: return _keystroke_eval(completer, files, max_chars, progress, **options)
+    finally: torch.set_num_threads(old)
+
+def _keystroke_eval(completer, files, max_chars, progress, **options):
     per_file, times = [], []
     bar = Progress(total=len(files), desc='typing', unit='files') if progress else None
     for f in files:
