@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['MODELS', 'PRESETS', 'map_state', 'LanguageModel', 'Dropout', 'LSTMConfig', 'LSTM', 'RHNConfig', 'RHNLayer', 'RHN',
            'window_mask', 'rotary_tables', 'rotate', 'TransformerConfig', 'FeedForward', 'CausalSelfAttention',
-           'TransformerBlock', 'init_weights', 'Transformer', 'rel_shift', 'sinusoids', 'XLConfig', 'RelAttention',
-           'XLBlock', 'remember', 'xl_mask', 'TransformerXL', 'create']
+           'TransformerBlock', 'init_weights', 'Decoder', 'Transformer', 'rel_shift', 'sinusoids', 'XLConfig',
+           'RelAttention', 'XLBlock', 'remember', 'xl_mask', 'TransformerXL', 'create']
 
 # %% ../nbs/03_models.ipynb #92f9df64
 from dataclasses import dataclass, fields
@@ -174,7 +174,7 @@ def rotate(x, cos, sin):
     cos, sin = cos.to(x.dtype), sin.to(x.dtype)
     return torch.cat((x1*cos - x2*sin, x1*sin + x2*cos), -1)
 
-# %% ../nbs/03_models.ipynb #513d49ef
+# %% ../nbs/03_models.ipynb #5f18d20e
 @dataclass
 class TransformerConfig:
     vocab_size: int
@@ -226,20 +226,25 @@ def init_weights(model):
         if isinstance(m, (nn.Linear, nn.Embedding)): nn.init.normal_(m.weight, std=0.02)
         if isinstance(m, nn.Linear) and m.bias is not None: nn.init.zeros_(m.bias)
 
-class Transformer(LanguageModel):
-    "Causal pre-LN Transformer decoder with rotary positions. State: per layer `(k, v)`, each `[B, heads, ≤ context-1, head_dim]`."
-    name = 'transformer'
-
-    def __init__(self, config):
+class Decoder(LanguageModel):
+    "What the Transformer and Transformer-XL share: embedding, a stack of `block`s, final LayerNorm, output layer."
+    def __init__(self, config, block):
         super().__init__(config)
         c = config
         self.emb = nn.Embedding(c.vocab_size, c.d_model)
         self.drop = Dropout(c.dropout)
-        self.blocks = nn.ModuleList(TransformerBlock(c) for _ in range(c.n_layers))
+        self.blocks = nn.ModuleList(block(c) for _ in range(c.n_layers))
         self.ln = nn.LayerNorm(c.d_model)
         self.head = nn.Linear(c.d_model, c.vocab_size, bias=False)
         init_weights(self)
         self.tie()
+
+class Transformer(Decoder):
+    "Causal pre-LN Transformer decoder with rotary positions. State: per layer `(k, v)`, each `[B, heads, ≤ context-1, head_dim]`."
+    name = 'transformer'
+
+    def __init__(self, config):
+        super().__init__(config, TransformerBlock)
 
     def forward(self, ids, state=None):
         c, T = self.config, ids.shape[1]
@@ -262,7 +267,7 @@ def rel_shift(x):
     x = x.contiguous()
     return x.as_strided((*lead, Q, K1 - 1), (*x.stride()[:-2], K1 - 1, 1), x.storage_offset() + Q - 1)
 
-# %% ../nbs/03_models.ipynb #62084e8a
+# %% ../nbs/03_models.ipynb #712f6985
 def sinusoids(pos, d):
     "Sinusoidal encodings [len(pos), d] of (possibly negative) positions (Vaswani et al. 2017)."
     inv = 1.0 / 10000 ** (torch.arange(0, d, 2, device=pos.device, dtype=torch.float32) / d)
@@ -328,20 +333,12 @@ def xl_mask(Q, M, mem_len, same_length=False, device=None):
     j = torch.arange(M + Q, device=device)
     return (j > i) | (j < i - mem_len) if same_length else j > i
 
-class TransformerXL(LanguageModel):
+class TransformerXL(Decoder):
     "Transformer-XL (Dai et al. 2019). State: per layer its input states of the last ≤ mem_len tokens, `[B, ≤ mem_len, d_model]`."
     name = 'xl'
 
     def __init__(self, config):
-        super().__init__(config)
-        c = config
-        self.emb = nn.Embedding(c.vocab_size, c.d_model)
-        self.drop = Dropout(c.dropout)
-        self.blocks = nn.ModuleList(XLBlock(c) for _ in range(c.n_layers))
-        self.ln = nn.LayerNorm(c.d_model)
-        self.head = nn.Linear(c.d_model, c.vocab_size, bias=False)
-        init_weights(self)
-        self.tie()
+        super().__init__(config, XLBlock)
 
     def forward(self, ids, state=None):
         c, Q = self.config, ids.shape[1]

@@ -291,7 +291,7 @@ def __call__(self, prefix, suffix='', **options):
                             o['min_prob'], o['n'] + 1, self.cache if self.cache.size else None, ids)
     return _tidy(found, suffix, o['n'], o['min_prob'])
 
-# %% ../nbs/05_serve.ipynb #e3d9b73a
+# %% ../nbs/05_serve.ipynb #78966ca8
 def type_text(completer, text, **options):
     "Simulate typing `text`, accepting the top suggestion with one key when the text ahead starts with it."
     i = keys = offered = accepted = 0
@@ -309,24 +309,16 @@ def type_text(completer, text, **options):
         i += 1
     return dict(chars=len(text), keys=keys, offered=offered, accepted=accepted, times=times)
 
-def _python_files(paths):
-    "The `.py` files among `paths`, folders searched recursively."
-    files = []
-    for p in map(Path, paths):
-        if p.is_dir(): files += sorted(p.rglob('*.py'))
-        elif p.is_file(): files.append(p)
-        else: raise UserError(f"{p} not found")
-    return files
-
 def _percentile(xs, q):
     xs = sorted(xs)
     return xs[min(len(xs) - 1, int(q * len(xs)))] if xs else float('nan')
 
-# %% ../nbs/05_serve.ipynb #a9fbc261
+# %% ../nbs/05_serve.ipynb #0242fc7c
 def keystroke_eval(completer, files, max_chars=None, device='cpu', progress=True, threads=1, **options):
     "Keystrokes saved, precision and latency of `completer` (a `Completer`, a checkpoint path, or None for the shipped model) typing `files`."
     if not isinstance(completer, Completer): completer = Completer(completer, device=device)
-    files = _python_files(files)
+    from ssl4code.train import python_files
+    files = python_files(files)
     if not files: raise UserError("no Python files to type")
     old = torch.get_num_threads()
     torch.set_num_threads(threads)

@@ -7,7 +7,7 @@ __all__ = ['CHECKPOINT_FORMAT', 'CHECKPOINT_VERSION', 'WINDOWED', 'TRAIN_PRESETS
            'load_tokens', 'StreamBatches', 'WindowBatches', 'lr_at', 'unwrap', 'save_checkpoint', 'load_checkpoint',
            'evaluate', 'amp_dtype', 'autocast', 'sample', 'TrainConfig', 'get_preset', 'tree_map', 'weights_digest',
            'Trainer', 'TerminalView', 'read_log', 'plot_log', 'Dashboard', 'in_jupyter', 'train', 'cli_train',
-           'read_sources', 'evaluate_text', 'evaluate_dir', 'cli_eval']
+           'python_files', 'read_sources', 'evaluate_text', 'evaluate_dir', 'cli_eval']
 
 # %% ../nbs/04_train.ipynb #4a4e84b7
 import argparse, contextlib, hashlib, json, math, os, signal, sys, threading, time, zlib
@@ -729,16 +729,20 @@ def cli_train(argv):
                           'valid': t.last_valid}))
     return 0
 
-# %% ../nbs/04_train.ipynb #360201e4
-def read_sources(paths):
-    "Text of the Python files in `paths` (files or folders), cleaned and joined as in a corpus split."
-    from ssl4code.data import FILE_SEP, clean_text
+# %% ../nbs/04_train.ipynb #7bdcd694
+def python_files(paths):
+    "The `.py` files among `paths`, folders searched recursively."
     files = []
     for p in map(Path, paths):
         if p.is_dir(): files += sorted(p.rglob('*.py'))
         elif p.is_file(): files.append(p)
         else: raise UserError(f"{p} not found")
-    texts = [clean_text(f.read_bytes())[0] for f in files]
+    return files
+
+def read_sources(paths):
+    "Text of the Python files in `paths` (files or folders), cleaned and joined as in a corpus split."
+    from ssl4code.data import FILE_SEP, clean_text
+    texts = [clean_text(f.read_bytes())[0] for f in python_files(paths)]
     texts = [FILE_SEP + t for t in texts if t]
     if not texts: raise UserError(f"no usable Python files in {', '.join(map(str, paths))}")
     return ''.join(texts)
