@@ -94,7 +94,7 @@ def lr_at(step, progress, lr, warmup=100, min_ratio=0.1):
     cosine = 0.5 * (1 + math.cos(math.pi * min(max(progress, 0.0), 1.0)))
     return lr * warm * (min_ratio + (1 - min_ratio) * cosine)
 
-# %% ../nbs/04_train.ipynb #e857e5a6
+# %% ../nbs/04_train.ipynb #671b2770
 CHECKPOINT_FORMAT, CHECKPOINT_VERSION = 'ssl4code-checkpoint', 1
 
 def unwrap(model):
@@ -107,7 +107,9 @@ def save_checkpoint(path, model, tokenizer, meta=None, train_state=None, half=Fa
     "Write model, config, tokenizer (and optionally the training state) to `path`, atomically."
     model = unwrap(model)
     weights = {k: v.detach().cpu() for k, v in model.state_dict().items()}
-    if half: weights = {k: v.half() if v.is_floating_point() else v for k, v in weights.items()}
+    if half:   # tied weights (embedding and output layer) stay one tensor, stored once
+        halves = {}
+        weights = {k: halves.setdefault(v.data_ptr(), v.half()) if v.is_floating_point() else v for k, v in weights.items()}
     ckpt = {'format': CHECKPOINT_FORMAT, 'version': CHECKPOINT_VERSION, 'model': model.name,
             'config': asdict(model.config), 'tokenizer': tokenizer.to_str(), 'weights': weights,
             'meta': dict(meta or {})}
@@ -263,13 +265,13 @@ class TrainConfig:
         return max(step / self.steps if self.steps else 0.0,
                    seconds / (60 * self.minutes) if self.minutes else 0.0)
 
-# %% ../nbs/04_train.ipynb #52680d4b
+# %% ../nbs/04_train.ipynb #0bf59c65
 TRAIN_PRESETS = {
     'tiny':    dict(steps=30, batch_size=4, seq_len=32, lr=1e-2, warmup=5,
                     eval_every=0, eval_tokens=2_000, save_every=0, log_every=5, sample_tokens=20),
     'course':  dict(minutes=10, batch_size=16, seq_len=128, lr=3e-3, warmup=50,
                     eval_every=60, eval_tokens=50_000),
-    'default': dict(minutes=60, batch_size=16, seq_len=128, lr=2e-3, warmup=200,
+    'default': dict(minutes=60, batch_size=16, seq_len=128, lr=3e-3, warmup=200,
                     eval_every=300, eval_tokens=200_000),
     'gpu':     dict(minutes=60, batch_size=32, seq_len=256, lr=1e-3, warmup=500,
                     eval_every=120, eval_tokens=500_000, save_every=600),
@@ -694,7 +696,7 @@ def _truncate_log(path, step):
     keep = [l for l in path.read_text().splitlines() if l.strip() and json.loads(l)['step'] <= step]
     with atomic_path(path) as tmp: tmp.write_text(''.join(l + '\n' for l in keep))
 
-# %% ../nbs/04_train.ipynb #4d844d8c
+# %% ../nbs/04_train.ipynb #9312f18b
 def cli_train(argv):
     "`ssl4code train`: train a model on an encoded corpus."
     p = argparse.ArgumentParser(prog='ssl4code train', description=
@@ -703,7 +705,7 @@ def cli_train(argv):
         'RUN_DIR/checkpoint.pt (resumable) and, when the budget is spent, RUN_DIR/model.pt. '
         'Under torchrun it trains on all processes (DistributedDataParallel).')
     p.add_argument('data_dir', metavar='DATA_DIR', help='corpus folder with tokens.json, train.npy, valid.npy')
-    p.add_argument('--model', default='lstm', choices=MODEL_NAMES, help='architecture (default: lstm)')
+    p.add_argument('--model', default='transformer', choices=MODEL_NAMES, help='architecture (default: transformer, the shipped model)')
     p.add_argument('--preset', default='course', help=f"one of {', '.join(TRAIN_PRESETS)} (default: course)")
     p.add_argument('--out', required=True, metavar='RUN_DIR', help='run folder for checkpoints and logs')
     p.add_argument('--resume', action='store_true', help='continue the run in RUN_DIR from its checkpoint')
@@ -764,7 +766,7 @@ def evaluate_dir(model, tokenizer, data_dir, split='valid', **kwargs):
     if not (d/f'{split}.txt').exists(): raise UserError(f"{d} has no {split}.txt to evaluate")
     return evaluate_text(model, tokenizer, (d/f'{split}.txt').read_text(encoding='utf-8'), **kwargs)
 
-# %% ../nbs/04_train.ipynb #ed216979
+# %% ../nbs/04_train.ipynb #af41fb1e
 def cli_eval(argv):
     "`ssl4code eval`: loss, bits per character and next-token accuracy of a checkpoint, as JSON."
     p = argparse.ArgumentParser(prog='ssl4code eval', description=
@@ -779,7 +781,8 @@ def cli_eval(argv):
     p.add_argument('--device', help='cpu, cuda ... (default: cuda if available)')
     p.add_argument('--threads', type=int, help="CPU threads (default: torch's choice)")
     p.add_argument('--keystrokes', nargs='+', metavar='FILE',
-                   help='also simulate typing FILES with completions and report keystrokes saved')
+                   help='also simulate typing FILES (.py files, folders, or a windows.json of held-out '
+                        'windows) with completions and report keystrokes saved')
     a = p.parse_args(argv)
     if a.threads: torch.set_num_threads(a.threads)
     device = a.device or default_device()
