@@ -78,29 +78,31 @@ def test_health(server, path):
 
 
 def test_autocomplete(server):
-    status, headers, data = server.post('/autocomplete', {'prompt': 'import o'})
+    status, headers, data = server.post('/autocomplete', {'prompt': 'import collections\nx = coll'})
     assert status == 200 and headers['Content-Type'].startswith('application/json')
-    assert data['success'] is True and data['prediction'][0] == 's'
+    assert data['success'] is True and data['prediction'][0] == 'ections'
     assert len(data['prediction']) == len(data['probs']) >= 1
-    assert all(0 < p <= 1 for p in data['probs']) and data['probs'] == sorted(data['probs'], reverse=True)
+    # best first: by the keystrokes each is expected to save, probability x (length - 1)
+    gains = [p * (len(t) - 1) for t, p in zip(data['prediction'], data['probs'])]
+    assert all(0 < p <= 1 for p in data['probs']) and gains == sorted(gains, reverse=True)
     # mid-word: only the rest of the word is predicted
     status, _, data = server.post('/autocomplete', {'prompt': 'import os\nfor i in ra'})
     assert status == 200 and data['prediction'][0] == 'nge'
 
 
 def test_tabby_completions(server):
-    body = {'language': 'python', 'segments': {'prefix': 'import sys\nimport o', 'suffix': '\n'}}
+    body = {'language': 'python', 'segments': {'prefix': 'import collections\nx = coll', 'suffix': '\n'}}
     status, _, data = server.post('/v1/completions', body)
     assert status == 200 and data['id'].startswith('cmpl-')
     assert data['choices'] and data['choices'][0]['index'] == 0
-    assert data['choices'][0]['text'].startswith('s')
+    assert data['choices'][0]['text'].startswith('ections')
     assert all('\n' not in c['text'] for c in data['choices'])
     status, _, data = server.post('/v1/completions', {'language': 'rust', 'segments': {'prefix': 'fn main() {'}})
     assert status == 200 and data['choices'] == []
 
 
 def test_long_prompt_is_cut_not_refused(server):
-    prompt = 'x = 1\n' * 50_000 + 'import o'
+    prompt = 'x = 1\n' * 50_000 + 'import collections\ny = coll'
     status, _, data = server.post('/autocomplete', {'prompt': prompt})
     assert status == 200 and data['success'] is True and data['prediction']
 
@@ -140,7 +142,7 @@ def test_no_cors_headers_by_default(server):
 
 def test_eight_concurrent_clients(server):
     prompts = [f'import os\n\ndef f{i}(x):\n    for i in ' + 'ra'[:i % 3] for i in range(8)]
-    prompts += ['class Foo:\n    def __init__(self', 'if __name__ == ', 'import o', 'x = [i for i in ']
+    prompts += ['class Foo:\n    def __init__(self', 'if __name__ == ', 'import collections\nx = coll', 'x = [i for i in ']
     expected = {p: server.post('/autocomplete', {'prompt': p})[2] for p in prompts}
 
     def client(k):
