@@ -619,7 +619,7 @@ def in_jupyter():
     try: return get_ipython().__class__.__name__ == 'ZMQInteractiveShell'
     except NameError: return False
 
-# %% ../nbs/04_train.ipynb #c45e4f7a
+# %% ../nbs/04_train.ipynb #bb765f49
 def _dist_setup(device):
     "Join the process group when started by torchrun; returns (device, whether we joined)."
     import torch.distributed as dist
@@ -675,6 +675,7 @@ def train(data_dir, model='lstm', preset='course', out=None, resume=False, steps
             trainer.restore(ck)
             if run and rank0: _truncate_log(run/'log.jsonl', trainer.step)
         trainer.fit(stop_at=stop_at)
+        if joined: dist.barrier()   # no process leaves the group while another still talks to it
         return trainer
     finally:
         if joined: dist.destroy_process_group()
