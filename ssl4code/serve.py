@@ -484,12 +484,12 @@ def anomaly_html(pieces):
         spans.append(f'<span title="{p:.3g}" style="background:hsl({hue:.0f},85%,82%)">{html.escape(piece)}</span>')
     return '<pre style="line-height:1.4">' + ''.join(spans) + '</pre>'
 
-# %% ../nbs/05_serve.ipynb #11d9b1d5
-def ship_model(checkpoint, out=DEFAULT_CHECKPOINT, max_mb=10):
-    "Write `checkpoint` as a model to ship: 16-bit weights, no training state, at most `max_mb` MB."
+# %% ../nbs/05_serve.ipynb #086c0754
+def ship_model(checkpoint, out=DEFAULT_CHECKPOINT, max_mb=10, meta=None):
+    "Write `checkpoint` as a model to ship: 16-bit weights, no training state, at most `max_mb` MB; `meta` adds facts (hardware, command)."
     from ssl4code.train import load_checkpoint, save_checkpoint
     model, tok, ck = load_checkpoint(checkpoint)
-    meta = {**ck.get('meta', {}), 'shipped_from': str(checkpoint)}
+    meta = {**ck.get('meta', {}), 'shipped_from': str(checkpoint), **(meta or {})}
     with tempfile.TemporaryDirectory() as d:
         tmp = save_checkpoint(Path(d)/'model.pt', model, tok, meta=meta, half=True)
         mb = tmp.stat().st_size / 1e6

@@ -265,7 +265,7 @@ class TrainConfig:
         return max(step / self.steps if self.steps else 0.0,
                    seconds / (60 * self.minutes) if self.minutes else 0.0)
 
-# %% ../nbs/04_train.ipynb #0bf59c65
+# %% ../nbs/04_train.ipynb #0c30aebe
 TRAIN_PRESETS = {
     'tiny':    dict(steps=30, batch_size=4, seq_len=32, lr=1e-2, warmup=5,
                     eval_every=0, eval_tokens=2_000, save_every=0, log_every=5, sample_tokens=20),
@@ -273,6 +273,8 @@ TRAIN_PRESETS = {
                     eval_every=60, eval_tokens=50_000),
     'default': dict(minutes=60, batch_size=16, seq_len=128, lr=3e-3, warmup=200,
                     eval_every=300, eval_tokens=200_000),
+    'gpu-small': dict(minutes=6, batch_size=128, seq_len=256, lr=6e-3, warmup=200,
+                      eval_every=60, eval_tokens=200_000),
     'gpu':     dict(minutes=60, batch_size=32, seq_len=256, lr=1e-3, warmup=500,
                     eval_every=120, eval_tokens=500_000, save_every=600),
 }

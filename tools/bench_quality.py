@@ -56,7 +56,7 @@ def model_row(path, args, text):
     meta = ck.get('meta', {})
     torch.set_num_threads(args.threads)
     ev = evaluate_text(model, tok, text, max_tokens=args.eval_tokens)
-    options = {k: v for k, v in dict(words=args.words, min_prob=args.min_prob).items() if v is not None}
+    options = {k: v for k, v in dict(words=args.words, min_prob=args.min_prob, stop=args.stop).items() if v is not None}
     comp = Completer(model=model, tokenizer=tok)
     return dict(name=args.label.get(path) or f"{model.name} ({meta.get('preset', '?')})", checkpoint=path,
                 model=model.name, params=model.num_params(), train_tokens=meta.get('tokens'),
@@ -73,6 +73,7 @@ def main():
     p.add_argument('--eval-tokens', type=int, default=100_000, help='held-out tokens for bpc and accuracy')
     p.add_argument('--words', type=float, help="Completer's weight of the file's words (default: its own)")
     p.add_argument('--min-prob', type=float, help="Completer's min_prob (default: its own)")
+    p.add_argument('--stop', choices=['word', 'line'], help="Completer's stop mode (default: its own)")
     p.add_argument('--no-baselines', action='store_true')
     p.add_argument('--jedi-chars', type=int, default=300, help='characters of each window Jedi types')
     p.add_argument('--out', help='write the results here (JSON)')

@@ -1,0 +1,81 @@
+"""Build a bigger training corpus from the Python installed on this machine, for training on a GPU.
+
+    python tools/build_gpu_corpus.py [--out data/big] [--heldout data/heldout] [SITE_DIR ...]
+
+The stdlib corpus (about 2.9 M tokens) is enough for an hour of CPU; a GPU reads it hundreds of
+times in minutes. This gathers the stdlib with its test suites plus the .py files of the installed
+packages (each site-packages folder given, default: this Python's), with two kinds of leak kept
+out, so that the held-out numbers stay honest:
+- packages used for evaluation (the held-out packages of tools/fetch_heldout.py and the
+  Flask/Werkzeug/Jinja2 sources of tools/bench_serve.py) are skipped wherever they are, vendored
+  copies included;
+- any other file that shares 3 or more long lines (30+ characters) with the held-out windows
+  (windows.json and tune.json) is dropped.
+The staged files are then passed to `ssl4code data` (cleaning, de-duplication, project split).
+"""
+import argparse, json, os, shutil, subprocess, sys, sysconfig, tempfile
+from pathlib import Path
+
+EVAL_PACKAGES = {'attr', 'attrs', 'boltons', 'more_itertools', 'requests', 'sortedcontainers', 'toolz', 'cytoolz',
+                 'flask', 'werkzeug', 'jinja2'}
+SKIP = EVAL_PACKAGES | {'ssl4code', '__pycache__'}
+
+
+def long_lines(text, min_len=30):
+    return {s for s in (l.strip() for l in text.splitlines()) if len(s) >= min_len}
+
+
+def heldout_lines(heldout):
+    "Long lines of every held-out window (evaluation and tuning windows)."
+    found = set()
+    for name in ('windows.json', 'tune.json'):
+        p = heldout/name
+        if not p.exists(): sys.exit(f"{p} not found: run `python tools/fetch_heldout.py --out {heldout}` first")
+        for w in json.loads(p.read_text())['windows']:
+            text = (heldout/w['file']).read_text(encoding='utf-8').replace('\r\n', '\n')
+            found |= long_lines(text[w['start']:w['end']])
+    return found
+
+
+def stage(site, dest, banned, max_shared=3):
+    "Copy the .py files of `site` to `dest`, leaving out evaluation packages and files that overlap held-out text."
+    kept = dropped = 0
+    for root, dirs, files in os.walk(site):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP and not d.endswith(('.dist-info', '.egg-info')))
+        for f in sorted(files):
+            p = Path(root)/f
+            if not f.endswith('.py') or p.is_symlink() or f.startswith(('ssl4code', '__editable__')): continue
+            try: text = p.read_text(encoding='utf-8')
+            except (UnicodeDecodeError, OSError): continue
+            if len(long_lines(text) & banned) >= max_shared:
+                dropped += 1
+                continue
+            q = dest/p.relative_to(site)
+            q.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(p, q)
+            kept += 1
+    return kept, dropped
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('sites', nargs='*', help='site-packages folders (default: this Python\'s purelib)')
+    p.add_argument('--out', default='data/big', help='dataset folder to write')
+    p.add_argument('--heldout', default='data/heldout', help='folder made by tools/fetch_heldout.py')
+    p.add_argument('--valid-ratio', default='0.02', help='share of bytes for validation')
+    a = p.parse_args()
+    banned = heldout_lines(Path(a.heldout))
+    sites = a.sites or [sysconfig.get_paths()['purelib']]
+    with tempfile.TemporaryDirectory() as tmp:
+        sources = ['stdlib']
+        for i, site in enumerate(sites):
+            dest = Path(tmp)/f'site{i}'
+            kept, dropped = stage(Path(site), dest, banned)
+            print(f'{site}: {kept:,} files staged, {dropped} dropped for sharing lines with held-out windows')
+            sources.append(str(dest))
+        cmd = ['ssl4code', 'data', *sources, '--stdlib-tests', '--valid-ratio', a.valid_ratio, '--out', a.out]
+        sys.exit(subprocess.run(cmd).returncode)
+
+
+if __name__ == '__main__':
+    main()
