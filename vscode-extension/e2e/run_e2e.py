@@ -414,7 +414,8 @@ def scenario(editor, server, cs, fake, timeout):
         check(len(server.requests()) == asked, f'typing through asked the server again: {server.requests()[asked:]}')
     log(f'inline: typed {typed!r}, ghost text now {rest!r}')
     page.keyboard.press('Tab')
-    wait_for(lambda: not editor.ghost().strip(), 5, 'the ghost text to go after Tab')
+    # keys are handled in order, so the save sees what Tab did; the ghost text may not go: a real
+    # model can have a new suggestion right after the accepted text (`+ b` again after `a + b`)
     text = editor.save()
     check(text.startswith(base), f'the file on disk lost what was typed:\n{text!r}\nexpected it to start with\n{base!r}')
     added = text[len(base):]
