@@ -1,7 +1,9 @@
 #!/bin/sh
-# Rebuild the model shipped in the package (ssl4code/assets/default.pt) with the project's own recipe:
-# the standard library of this Python, a 4,096-token BPE, the `default` preset (a 3.4 M-parameter
+# The CPU recipe of the shipped model's architecture, written to ssl4code/assets/default.pt: the
+# standard library of this Python, a 4,096-token BPE, the `default` preset (a 3.4 M-parameter
 # Transformer, 60 minutes of training on the CPU), then its quality on held-out packages from PyPI.
+# The package ships the same model trained on a GPU (tools/build_gpu_model.sh), which is better
+# (32.0 % of keystrokes saved on held-out code against 24.7 %): run this one without a GPU.
 #   sh tools/build_default_model.sh [WORK_DIR]        (default WORK_DIR: build/default-model)
 # The shipped model was trained with one torch thread (--threads 1) on a two-core machine whose
 # other core was busy; on an idle machine leave --threads out.
