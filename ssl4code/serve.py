@@ -204,7 +204,7 @@ class StateCache:
         self.items.move_to_end(ids)
         while len(self.items) > self.size: self.items.popitem(last=False)
 
-# %% ../nbs/05_serve.ipynb #d690075b
+# %% ../nbs/05_serve.ipynb #e49f7f72
 class Completion(NamedTuple):
     "One suggestion: the text to insert at the cursor, and its probability given what was typed."
     text: str
@@ -212,7 +212,7 @@ class Completion(NamedTuple):
 
 IDENT = re.compile(r'[A-Za-z_][A-Za-z0-9_]*')
 
-TYPED = re.compile(r'[A-Za-z_][A-Za-z0-9_]*$')
+TYPED = re.compile(IDENT.pattern + '$')   # the identifier at the end of a text
 
 def typed_word(prefix):
     "The identifier being typed at the end of `prefix`, '' if there is none."

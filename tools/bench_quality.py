@@ -18,6 +18,7 @@ from pathlib import Path
 
 import torch
 
+from ssl4code.core import atomic_path
 from ssl4code.serve import Completer, Completion, WordCompleter, keystroke_eval, typing_windows
 from ssl4code.train import evaluate_text, load_checkpoint
 
@@ -99,10 +100,7 @@ def main():
                                python=platform.python_version(), processor=platform.processor()),
                   windows=args.windows, windows_count=len(windows), heldout_chars=len(text), rows=rows)
     if args.out:
-        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(args.out + '.tmp')
-        tmp.write_text(json.dumps(result, indent=1))
-        tmp.replace(args.out)
+        with atomic_path(args.out) as tmp: tmp.write_text(json.dumps(result, indent=1))
 
 
 if __name__ == '__main__': main()

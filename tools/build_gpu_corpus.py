@@ -13,7 +13,7 @@ out, so that the held-out numbers stay honest:
   (windows.json and tune.json) is dropped.
 The staged files are then passed to `ssl4code data` (cleaning, de-duplication, project split).
 """
-import argparse, json, os, shutil, subprocess, sys, sysconfig, tempfile
+import argparse, subprocess, sys, sysconfig, tempfile
 from pathlib import Path
 
 EVAL_PACKAGES = {'attr', 'attrs', 'boltons', 'more_itertools', 'requests', 'sortedcontainers', 'toolz', 'cytoolz',
@@ -27,33 +27,30 @@ def long_lines(text, min_len=30):
 
 def heldout_lines(heldout):
     "Long lines of every held-out window (evaluation and tuning windows)."
-    found = set()
-    for name in ('windows.json', 'tune.json'):
-        p = heldout/name
+    from ssl4code.serve import typing_windows
+    paths = [heldout/'windows.json', heldout/'tune.json']
+    for p in paths:
         if not p.exists(): sys.exit(f"{p} not found: run `python tools/fetch_heldout.py --out {heldout}` first")
-        for w in json.loads(p.read_text())['windows']:
-            text = (heldout/w['file']).read_text(encoding='utf-8').replace('\r\n', '\n')
-            found |= long_lines(text[w['start']:w['end']])
-    return found
+    return set().union(*(long_lines(text[start:end]) for _, text, start, end in typing_windows(paths)))
 
 
 def stage(site, dest, banned, max_shared=3):
     "Copy the .py files of `site` to `dest`, leaving out evaluation packages and files that overlap held-out text."
+    from ssl4code.data import walk_folder
     kept = dropped = 0
-    for root, dirs, files in os.walk(site):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP and not d.endswith(('.dist-info', '.egg-info')))
-        for f in sorted(files):
-            p = Path(root)/f
-            if not f.endswith('.py') or p.is_symlink() or f.startswith(('ssl4code', '__editable__')): continue
-            try: text = p.read_text(encoding='utf-8')
-            except (UnicodeDecodeError, OSError): continue
-            if len(long_lines(text) & banned) >= max_shared:
-                dropped += 1
-                continue
-            q = dest/p.relative_to(site)
-            q.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(p, q)
-            kept += 1
+    for path, data, reason in walk_folder(site):
+        parts = path.split('/')
+        if reason or SKIP & set(parts[:-1]) or parts[-1].startswith(('ssl4code', '__editable__')): continue
+        if any(d.endswith(('.dist-info', '.egg-info')) for d in parts[:-1]): continue
+        try: text = data.decode('utf-8')
+        except UnicodeDecodeError: continue
+        if len(long_lines(text) & banned) >= max_shared:
+            dropped += 1
+            continue
+        q = dest/path
+        q.parent.mkdir(parents=True, exist_ok=True)
+        q.write_bytes(data)
+        kept += 1
     return kept, dropped
 
 
