@@ -95,8 +95,9 @@ class TokenIndex:
         self.masks.move_to_end(frag)
         return m
 
-# %% ../nbs/05_serve.ipynb #ceb342bf
+# %% ../nbs/05_serve.ipynb #49462f61
 def _is_ident(ch): return ch.isalnum() or ch == '_'
+def _punctuation(text): return not any(ch.isspace() or _is_ident(ch) for ch in text)
 
 def stop_index(text, mode='word'):
     "Where completion `text` ends under stop `mode` ('word' or 'line'), or None if it may go on."
@@ -105,7 +106,10 @@ def stop_index(text, mode='word'):
         return None if i < 0 else i
     seen = False
     for i, ch in enumerate(text):
-        if ch == '\n' or (seen and not _is_ident(ch)): return i
+        if seen and not _is_ident(ch):      # the word ended: keep the punctuation after it
+            while i < len(text) and not (text[i].isspace() or _is_ident(text[i])): i += 1
+            return i
+        if ch == '\n': return i
         seen = seen or _is_ident(ch)
     return None
 
@@ -262,7 +266,7 @@ def word_weights(counts):
     total = sum(counts.values())
     return {w: c / total for w, c in counts.items()}
 
-# %% ../nbs/05_serve.ipynb #ae4e6fce
+# %% ../nbs/05_serve.ipynb #17daa13a
 DEFAULT_CHECKPOINT = Path(ssl4code.__file__).parent/'assets'/'default.pt'
 
 def shared_prefixes(found, min_len=2):
@@ -272,11 +276,21 @@ def shared_prefixes(found, min_len=2):
         for k in range(min_len, len(text) + 1): out[text[:k]] += p
     return out.items()
 
+def _trim(text, suffix):
+    "`text` without a tail the text after the cursor already has: the rest of the line, or punctuation it starts with."
+    rest = suffix.split('\n', 1)[0]
+    if rest and len(text) > len(rest) and text.endswith(rest): return text[:-len(rest)]
+    start = len(text)
+    while start > 1 and _punctuation(text[start - 1]): start -= 1     # where the final punctuation begins
+    for k in range(start, len(text)):
+        if suffix.startswith(text[k:]): return text[:k]
+    return text
+
 def _tidy(found, suffix, n, min_prob, min_len=1, by_saving=False):
     "Merge, filter and rank raw `(text, prob)` search results against the text after the cursor."
-    rest, out = suffix.split('\n', 1)[0], collections.defaultdict(float)
+    out = collections.defaultdict(float)
     for text, p in found:
-        if rest and len(text) > len(rest) and text.endswith(rest): text = text[:-len(rest)]
+        text = _trim(text, suffix)
         if text.strip() and len(text) >= min_len and not suffix.startswith(text): out[text] += p
     # by_saving: the keystrokes a suggestion is expected to save, prob × (len - 1), come first
     key = (lambda kv: (-kv[1] * (len(kv[0]) - 1), -kv[1])) if by_saving else (lambda kv: -kv[1])
@@ -291,11 +305,11 @@ def _method_of(cls):
     def add(f): setattr(cls, f.__name__, f); return f
     return add
 
-# %% ../nbs/05_serve.ipynb #9cabe190
+# %% ../nbs/05_serve.ipynb #0b3b8fe4
 class Completer:
     "Complete code with a trained model: `completer(prefix, suffix='')` returns `Completion`s, best first."
     # a line is longer and, as a whole, less probable than a word
-    STOP_DEFAULTS = {'word': dict(max_new_tokens=8, min_prob=0.25), 'line': dict(max_new_tokens=24, min_prob=0.002)}
+    STOP_DEFAULTS = {'word': dict(max_new_tokens=8, min_prob=0.27), 'line': dict(max_new_tokens=24, min_prob=0.002)}
 
     def __init__(self, checkpoint=None, *, model=None, tokenizer=None, device='cpu', context_chars=2000,
                  width=4, max_new_tokens=None, min_prob=None, n=3, stop='word', words=0.3, min_len=2, cache_size=1024):
@@ -354,7 +368,7 @@ def prompt_ids(self, prefix):
     if whole or not ids: ids = [self.file_id or 0] + ids
     return tuple(ids), frag.encode()
 
-# %% ../nbs/05_serve.ipynb #1a4c974b
+# %% ../nbs/05_serve.ipynb #aa34dee8
 @_method_of(Completer)
 def __call__(self, prefix, suffix='', **options):
     "Ranked `Completion`s of the code `prefix` (which may end mid-word), given the `suffix` after the cursor."
@@ -379,7 +393,9 @@ def __call__(self, prefix, suffix='', **options):
             rests = [w[len(typed):] for w in words]
             scores = score_words(self.model, self.tok, self.index, self.ends, logits, state, frag, rests)
             for r, p, w in zip(rests, scores, words.values()):
-                mixed[r] = max(mixed[r], (1 - lam) * p) + lam * w
+                # p covers every way to end the word, the beams' `r(` and `r.` as well as `r` alone
+                beams = sum(q for t, q in mixed.items() if t.startswith(r) and _punctuation(t[len(r):]))
+                mixed[r] += max(beams, (1 - lam) * p) - beams + lam * w
     if o['stop'] == 'line': return _tidy(mixed.items(), suffix, o['n'], o['min_prob'], o['min_len'])
     return _tidy(shared_prefixes(mixed.items(), o['min_len']), suffix, o['n'], o['min_prob'], o['min_len'], by_saving=True)
 

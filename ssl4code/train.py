@@ -201,17 +201,18 @@ def evaluate(model, ids, chars_per_token=None, batch_size=8, seq_len=256, max_to
     if chars_per_token: out['bpc'] = nats / (count * chars_per_token) / math.log(2)
     return out
 
-# %% ../nbs/04_train.ipynb #6a58c539
-def amp_dtype(device):
-    "The autocast dtype for `device`: bf16 on CUDA when supported, else fp16; None on CPU."
+# %% ../nbs/04_train.ipynb #a83a2d53
+def amp_dtype(device, cpu_bf16=False):
+    "The autocast dtype for `device`: bf16 on CUDA when supported, else fp16; on the CPU bf16 if `cpu_bf16`, else None."
     device = torch.device(device)
+    if device.type == 'cpu': return torch.bfloat16 if cpu_bf16 else None
     if device.type != 'cuda': return None
     return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
 
-def autocast(device):
-    "A mixed-precision context on CUDA, nothing elsewhere."
-    dtype = amp_dtype(device)
-    return torch.autocast('cuda', dtype=dtype) if dtype else contextlib.nullcontext()
+def autocast(device, cpu_bf16=False):
+    "A mixed-precision context on CUDA (and on the CPU if `cpu_bf16`), nothing elsewhere."
+    dtype = amp_dtype(device, cpu_bf16)
+    return torch.autocast(torch.device(device).type, dtype=dtype) if dtype else contextlib.nullcontext()
 
 # %% ../nbs/04_train.ipynb #ea87c0dd
 @torch.no_grad()
@@ -235,7 +236,7 @@ def sample(model, tokenizer, prompt='def ', n_tokens=60, temperature=0.8, seed=0
     model.train(was_training)
     return tokenizer.decode(ids + out)
 
-# %% ../nbs/04_train.ipynb #2a432af8
+# %% ../nbs/04_train.ipynb #774b38ed
 @dataclass
 class TrainConfig:
     "Settings of one training run (the model's own settings live in its config)."
@@ -256,6 +257,7 @@ class TrainConfig:
     log_every: int = 10              # steps between training-loss records
     sample_tokens: int = 60          # tokens per sample
     compile: bool = False            # torch.compile the model (faster on GPUs, slow to start)
+    bf16_cpu: bool = False           # bf16 autocast on the CPU too (CUDA always uses it): fast only with AMX
 
     def __post_init__(self):
         if not self.steps and not self.minutes: raise UserError("give a budget: steps or minutes")
@@ -327,7 +329,7 @@ def weights_digest(model):
         h.update(k.encode()); h.update(v.detach().float().cpu().numpy().tobytes())
     return h.hexdigest()[:16]
 
-# %% ../nbs/04_train.ipynb #c0ff9564
+# %% ../nbs/04_train.ipynb #9a8d07bd
 class _Step:
     "Part of `Trainer`: one optimizer step."
     def train_step(self):
@@ -341,7 +343,7 @@ class _Step:
             last = j == cfg.accum - 1
             sync = self.model.no_sync() if self.world > 1 and not last else contextlib.nullcontext()
             with sync:
-                with autocast(self.device):
+                with autocast(self.device, cfg.bf16_cpu):
                     logits, state = self.model(x, None if fresh else self.state)
                 loss = F.cross_entropy(logits.float().flatten(0, 1), y.flatten())
                 self.scaler.scale(loss / cfg.accum).backward()
@@ -699,7 +701,7 @@ def _truncate_log(path, step):
     keep = [l for l in path.read_text().splitlines() if l.strip() and json.loads(l)['step'] <= step]
     with atomic_path(path) as tmp: tmp.write_text(''.join(l + '\n' for l in keep))
 
-# %% ../nbs/04_train.ipynb #9312f18b
+# %% ../nbs/04_train.ipynb #28a1df75
 def cli_train(argv):
     "`ssl4code train`: train a model on an encoded corpus."
     p = argparse.ArgumentParser(prog='ssl4code train', description=
@@ -721,6 +723,8 @@ def cli_train(argv):
     p.add_argument('--dropout', type=float, help="dropout probability (default: the model size's)")
     p.add_argument('--seed', type=int, help='random seed (default: 0)')
     p.add_argument('--compile', action='store_true', default=None, help='torch.compile the model (GPU)')
+    p.add_argument('--bf16', action='store_true', default=None,
+                   help='bf16 autocast on the CPU too: faster Transformers where the CPU has AMX (Xeon 4th gen+), slower elsewhere')
     p.add_argument('--device', help='cpu, cuda, cuda:1 ... (default: cuda if available)')
     p.add_argument('--threads', type=int, help="CPU threads (default: torch's choice; on a busy machine 1 can be much faster)")
     a = p.parse_args(argv)
@@ -728,7 +732,8 @@ def cli_train(argv):
     t = train(a.data_dir, a.model, a.preset, out=a.out, resume=a.resume, steps=a.steps, minutes=a.minutes,
               device=a.device, view='terminal',
               model_config={'dropout': a.dropout} if a.dropout is not None else None,
-              batch_size=a.batch_size, seq_len=a.seq_len, accum=a.accum, lr=a.lr, seed=a.seed, compile=a.compile)
+              batch_size=a.batch_size, seq_len=a.seq_len, accum=a.accum, lr=a.lr, seed=a.seed, compile=a.compile,
+              bf16_cpu=a.bf16)
     if t.rank == 0:
         print(json.dumps({'run': str(a.out), 'step': t.step, 'tokens': t.tokens, 'seconds': round(t.seconds, 1),
                           'valid': t.last_valid}))

@@ -87,7 +87,7 @@ def test_autocomplete(server):
     assert all(0 < p <= 1 for p in data['probs']) and gains == sorted(gains, reverse=True)
     # mid-word: only the rest of the word is predicted
     status, _, data = server.post('/autocomplete', {'prompt': 'import os\nfor i in ra'})
-    assert status == 200 and data['prediction'][0] == 'nge'
+    assert status == 200 and data['prediction'][0] == 'nge('
 
 
 def test_tabby_completions(server):

@@ -4,6 +4,7 @@
     python tools/bench_models.py --models xl --steps 20
     python tools/bench_models.py --compare-labml       # + the seed's Transformer-XL (labml-nn 0.5.1)
     python tools/bench_models.py --models none --compare-labml --rounds 3
+    python tools/bench_models.py --amp --compare-labml --labml-fp32   # CPU bf16 (AMX): ssl4code train --bf16
 
 Reference size (all models): vocab 4096, batch 8, sequence 128, d_model 256;
 LSTM 2 layers; RHN 1 layer of depth 4; Transformer and XL 4 layers, 4 heads, d_ff 1024,
@@ -163,7 +164,7 @@ def run_worker(args, which):
     py = args.labml_python if which == 'labml' else sys.executable
     if not os.path.exists(py): return f'no labml Python at {py} (see --help)'
     cmd = [py, os.path.abspath(__file__), '--worker', which, '--threads', str(args.threads),
-           '--steps', str(args.steps), '--warmup', str(args.warmup)] + (['--keep-memory'] if args.keep_memory else []) + (['--amp'] if args.amp else [])
+           '--steps', str(args.steps), '--warmup', str(args.warmup)] + (['--keep-memory'] if args.keep_memory else []) + (['--amp'] if amp_for(args, which) else [])
     env = dict(os.environ)
     if which == 'labml': env.pop('PYTHONPATH', None)
     p = subprocess.run(cmd, capture_output=True, text=True, env=env)
@@ -171,10 +172,15 @@ def run_worker(args, which):
     return json.loads(p.stdout.strip().splitlines()[-1])
 
 
+def amp_for(args, which):
+    "bf16 autocast for this side of the comparison? --amp: both, unless --labml-fp32 keeps the seed in fp32."
+    return args.amp and not (which == 'labml' and args.labml_fp32)
+
+
 def compare_labml(args):
     print(f"\nTransformer-XL, ours vs the seed's (labml-nn 0.5.1): CPU, {args.threads} threads, "
           f"vocab {VOCAB}, batch {BATCH}, seq {SEQ}, {xl_compare_config()}"
-          + (', freed memory kept' if args.keep_memory else '') + (', bf16 autocast' if args.amp else ', fp32')
+          + (', freed memory kept' if args.keep_memory else '') + ''.join(f", {w} {'bf16 autocast' if amp_for(args, w) else 'fp32'}" for w in ('labml', 'ours'))
           + f", OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')}")
     ratios = []
     for r in range(args.rounds):
@@ -207,6 +213,8 @@ def main(argv=None):
     ap.add_argument('--keep-memory', action='store_true',
                     help='keep freed memory in the process (glibc mallopt), for both sides: fewer page faults')
     ap.add_argument('--amp', action='store_true', help='run the CPU figures under bf16 autocast too (both sides of --compare-labml)')
+    ap.add_argument('--labml-fp32', action='store_true',
+                    help="with --amp: the seed's side stays in fp32 (how its figure in the issue was measured), ours in bf16")
     ap.add_argument('--worker', choices=['labml', 'ours'], help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker: return worker(args)
