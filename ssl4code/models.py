@@ -161,7 +161,7 @@ def window_mask(T, S, context, device=None):
     j = torch.arange(S, device=device)
     return (j <= i) & (j > i - context)
 
-# %% ../nbs/03_models.ipynb #a3f3cb6b
+# %% ../nbs/03_models.ipynb #55fb4ce0
 def rotary_tables(n, dim, device=None):
     "cos and sin [n, dim/2] of the rotation angles of positions 0..n-1 (RoPE, base 10000)."
     inv = 1.0 / 10000 ** (torch.arange(0, dim, 2, device=device, dtype=torch.float32) / dim)
@@ -172,7 +172,9 @@ def rotate(x, cos, sin):
     "Rotate the feature pairs (x[..., k], x[..., k + dim/2]) of `x` [..., T, dim] by the angles of its T positions."
     x1, x2 = x.chunk(2, -1)
     cos, sin = cos.to(x.dtype), sin.to(x.dtype)
-    return torch.cat((x1*cos - x2*sin, x1*sin + x2*cos), -1)
+    # (x1 cos - x2 sin, x2 cos + x1 sin) = x·[cos, cos] + [x2, x1]·[-sin, sin], the sum made in place:
+    # fewer large temporaries, and decoding rotates the whole cache at every step
+    return (x * torch.cat((cos, cos), -1)).addcmul_(torch.cat((x2, x1), -1), torch.cat((-sin, sin), -1))
 
 # %% ../nbs/03_models.ipynb #5f18d20e
 @dataclass
