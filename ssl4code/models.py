@@ -356,7 +356,7 @@ class TransformerXL(Decoder):
             x = block(x, mem, pos, mask)
         return self.head(self.ln(x)), tuple(new)
 
-# %% ../nbs/03_models.ipynb #f45a0769
+# %% ../nbs/03_models.ipynb #2be6f361
 MODELS = {'lstm': (LSTM, LSTMConfig), 'rhn': (RHN, RHNConfig),
           'transformer': (Transformer, TransformerConfig), 'xl': (TransformerXL, XLConfig)}
 
@@ -364,24 +364,22 @@ PRESETS = {
     'lstm': {'tiny': dict(d_model=32, n_layers=1, dropout=0.0),
              'course': dict(d_model=160, n_layers=2, dropout=0.1),
              'default': dict(d_model=320, n_layers=2, dropout=0.1),
-             'gpu-small': dict(d_model=320, n_layers=2, dropout=0.0),
              'gpu': dict(d_model=1024, n_layers=3, dropout=0.2)},
     'rhn': {'tiny': dict(d_model=32, depth=2, dropout=0.0),
             'course': dict(d_model=192, depth=4, dropout=0.1),
             'default': dict(d_model=384, depth=5, dropout=0.1),
-            'gpu-small': dict(d_model=384, depth=5, dropout=0.0),
             'gpu': dict(d_model=1024, depth=8, dropout=0.2)},
     'transformer': {'tiny': dict(d_model=32, n_layers=2, n_heads=2, d_ff=64, context=32, dropout=0.0),
                     'course': dict(d_model=128, n_layers=4, n_heads=4, d_ff=512, context=128, dropout=0.1),
                     'default': dict(d_model=256, n_layers=3, n_heads=4, d_ff=1024, context=256, dropout=0.1),
-                    'gpu-small': dict(d_model=256, n_layers=3, n_heads=4, d_ff=1024, context=256, dropout=0.0),
                     'gpu': dict(d_model=512, n_layers=8, n_heads=8, d_ff=2048, context=512, dropout=0.1)},
     'xl': {'tiny': dict(d_model=32, n_layers=2, n_heads=2, d_ff=64, mem_len=32, dropout=0.0),
            'course': dict(d_model=128, n_layers=4, n_heads=4, d_ff=512, mem_len=128, dropout=0.1),
            'default': dict(d_model=256, n_layers=3, n_heads=4, d_ff=1024, mem_len=256, dropout=0.1),
-           'gpu-small': dict(d_model=256, n_layers=3, n_heads=4, d_ff=1024, mem_len=256, dropout=0.0),
            'gpu': dict(d_model=512, n_layers=8, n_heads=8, d_ff=2048, mem_len=512, dropout=0.1)},
 }
+for sizes in PRESETS.values():   # minutes on a GPU over a big corpus: the default sizes, no dropout needed
+    sizes['gpu-small'] = dict(sizes['default'], dropout=0.0)
 
 def _check_config(name, c):
     if c.vocab_size < 1 or c.d_model < 1 or getattr(c, 'n_layers', 1) < 1:

@@ -95,7 +95,7 @@ class TokenIndex:
         self.masks.move_to_end(frag)
         return m
 
-# %% ../nbs/05_serve.ipynb #49462f61
+# %% ../nbs/05_serve.ipynb #3ab9979b
 def _is_ident(ch): return ch.isalnum() or ch == '_'
 def _punctuation(text): return not any(ch.isspace() or _is_ident(ch) for ch in text)
 
@@ -107,7 +107,7 @@ def stop_index(text, mode='word'):
     seen = False
     for i, ch in enumerate(text):
         if seen and not _is_ident(ch):      # the word ended: keep the punctuation after it
-            while i < len(text) and not (text[i].isspace() or _is_ident(text[i])): i += 1
+            while i < len(text) and _punctuation(text[i]): i += 1
             return i
         if ch == '\n': return i
         seen = seen or _is_ident(ch)

@@ -4,8 +4,9 @@
 
 Starts `ssl4code serve` on a free port, then types Python files that are NOT in the training
 corpus (by default files of Flask, Werkzeug and Jinja2 installed beside ssl4code: not in the
-standard library, and tools/build_gpu_corpus.py leaves them out) one character per request, accepting the top suggestion with one key when
-the text ahead starts with it, as an editor user would. Every request sends the whole text
+standard library, and tools/build_gpu_corpus.py leaves them out) one character per request,
+accepting the top suggestion with one key when the text ahead starts with it, as an editor
+user would. Every request sends the whole text
 before the cursor (the server keeps the last --context characters). Reports latency per request
 (p50, p90, p99, max, measured by the client, HTTP included), keystrokes saved, and the time of
 cold 4,000-character prompts (text the server has never seen), then stops the server.
