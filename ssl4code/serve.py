@@ -305,11 +305,11 @@ def _method_of(cls):
     def add(f): setattr(cls, f.__name__, f); return f
     return add
 
-# %% ../nbs/05_serve.ipynb #0b3b8fe4
+# %% ../nbs/05_serve.ipynb #d3f20b01
 class Completer:
     "Complete code with a trained model: `completer(prefix, suffix='')` returns `Completion`s, best first."
     # a line is longer and, as a whole, less probable than a word
-    STOP_DEFAULTS = {'word': dict(max_new_tokens=8, min_prob=0.27), 'line': dict(max_new_tokens=24, min_prob=0.002)}
+    STOP_DEFAULTS = {'word': dict(max_new_tokens=8, min_prob=0.29), 'line': dict(max_new_tokens=24, min_prob=0.002)}
 
     def __init__(self, checkpoint=None, *, model=None, tokenizer=None, device='cpu', context_chars=2000,
                  width=4, max_new_tokens=None, min_prob=None, n=3, stop='word', words=0.3, min_len=2, cache_size=1024):
