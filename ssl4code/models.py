@@ -161,22 +161,23 @@ def window_mask(T, S, context, device=None):
     j = torch.arange(S, device=device)
     return (j <= i) & (j > i - context)
 
-# %% ../nbs/03_models.ipynb #55fb4ce0
-def rotary_tables(n, dim, device=None):
-    "cos and sin [n, dim/2] of the rotation angles of positions 0..n-1 (RoPE, base 10000)."
-    inv = 1.0 / 10000 ** (torch.arange(0, dim, 2, device=device, dtype=torch.float32) / dim)
-    ang = torch.arange(n, device=device, dtype=torch.float32)[:, None] * inv
-    return ang.cos(), ang.sin()
+# %% ../nbs/03_models.ipynb #a5094a55
+def rotary_tables(n, dim, device=None, start=0):
+    "cos and sin [n, dim/2] of the rotation angles of positions start..start+n-1 (RoPE, base 10000)."
+    # angles in float64: position × frequency stays exact far into a long stream
+    inv = 1.0 / 10000 ** (torch.arange(0, dim, 2, device=device, dtype=torch.float64) / dim)
+    ang = torch.arange(start, start + n, device=device, dtype=torch.float64)[:, None] * inv
+    return ang.cos().float(), ang.sin().float()
 
 def rotate(x, cos, sin):
     "Rotate the feature pairs (x[..., k], x[..., k + dim/2]) of `x` [..., T, dim] by the angles of its T positions."
     x1, x2 = x.chunk(2, -1)
     cos, sin = cos.to(x.dtype), sin.to(x.dtype)
     # (x1 cos - x2 sin, x2 cos + x1 sin) = x·[cos, cos] + [x2, x1]·[-sin, sin], the sum made in place:
-    # fewer large temporaries, and decoding rotates the whole cache at every step
+    # fewer large temporaries
     return (x * torch.cat((cos, cos), -1)).addcmul_(torch.cat((x2, x1), -1), torch.cat((-sin, sin), -1))
 
-# %% ../nbs/03_models.ipynb #5f18d20e
+# %% ../nbs/03_models.ipynb #fe638623
 @dataclass
 class TransformerConfig:
     vocab_size: int
@@ -204,10 +205,10 @@ class CausalSelfAttention(nn.Module):
     def forward(self, x, cache, cos, sin, mask, causal):
         B, T, d = x.shape
         q, k, v = self.qkv(x).view(B, T, 3, self.h, d // self.h).permute(2, 0, 3, 1, 4)   # each [B, heads, T, head_dim]
+        q, k = rotate(q, cos, sin), rotate(k, cos, sin)                 # at the new tokens' positions in the stream
         if cache is not None: k, v = torch.cat((cache[0], k), 2), torch.cat((cache[1], v), 2)
         S = k.shape[2]
-        cache = (k[:, :, S - min(S, self.keep):], v[:, :, S - min(S, self.keep):])      # unrotated
-        q, k = rotate(q, cos[S-T:], sin[S-T:]), rotate(k, cos, sin)                     # positions from the cache start
+        cache = (k[:, :, S - min(S, self.keep):], v[:, :, S - min(S, self.keep):])      # keys already rotated
         y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=causal)
         return self.drop(self.out(y.transpose(1, 2).reshape(B, T, d))), cache
 
@@ -242,25 +243,26 @@ class Decoder(LanguageModel):
         self.tie()
 
 class Transformer(Decoder):
-    "Causal pre-LN Transformer decoder with rotary positions. State: per layer `(k, v)`, each `[B, heads, ≤ context-1, head_dim]`."
+    "Causal pre-LN Transformer decoder with rotary positions. State: per layer `(k, v)`, each `[B, heads, ≤ context-1, head_dim]`, then the stream's length `[B]`."
     name = 'transformer'
 
     def __init__(self, config):
         super().__init__(config, TransformerBlock)
 
     def forward(self, ids, state=None):
-        c, T = self.config, ids.shape[1]
+        c, (B, T) = self.config, ids.shape
         S = T + (state[0][0].shape[2] if state else 0)
+        start = int(state[-1][0]) if state else 0            # tokens already in the stream
         mask, causal = None, False
         if S == T and T <= c.context: causal = True        # no cache, short: the fused causal kernel
         elif T > 1 or S > c.context: mask = window_mask(T, S, c.context, ids.device)
-        cos, sin = rotary_tables(S, c.d_model // c.n_heads, ids.device)
+        cos, sin = rotary_tables(T, c.d_model // c.n_heads, ids.device, start)
         x = self.drop(self.emb(ids))
         new = []
         for i, block in enumerate(self.blocks):
             x, kv = block(x, state[i] if state else None, cos, sin, mask, causal)
             new.append(kv)
-        return self.head(self.ln(x)), tuple(new)
+        return self.head(self.ln(x)), (*new, torch.full((B,), start + T, device=ids.device))
 
 # %% ../nbs/03_models.ipynb #5150d70b
 def rel_shift(x):
