@@ -387,7 +387,7 @@ def cursor_place(prefix):
     if line[-1:] not in (' ', '\t'): return ''
     return 'space' if line.strip() else 'indent'
 
-# %% ../nbs/05_serve.ipynb #f135e673
+# %% ../nbs/05_serve.ipynb #e546db7e
 @_method_of(Completer)
 def __call__(self, prefix, suffix='', **options):
     "Ranked `Completion`s of the code `prefix` (which may end mid-word), given the `suffix` after the cursor."
@@ -403,7 +403,7 @@ def __call__(self, prefix, suffix='', **options):
         ids, frag = self.prompt_ids(prefix)
         logits, state = self.prompt_state(ids)
         # completions sharing a beginning add up below, so the search keeps less likely beams too
-        floor = o['min_prob'] / 2 if o['stop'] == 'word' else o['min_prob']
+        floor = o['min_prob'] / 3 if o['stop'] == 'word' else o['min_prob']
         found = beam_search(self.model, logits, state, self.index, frag, o['stop'], o['width'], o['max_new_tokens'],
                             floor, o['n'] + 1, self.cache if self.cache.size else None, ids)
         mixed = collections.defaultdict(float)

@@ -7,7 +7,7 @@
 window, with the rules about where the cursor stands switched off, and keeps every candidate text
 and its probability (what `_tidy` is given). It takes as long as typing the windows three times
 (about 6 minutes for tune.json on one thread); `--min-prob` sets how far the beam search looks
-(candidates are kept down to that probability, beams down to half of it).
+(candidates are kept down to that probability, beams down to a third of it).
 
 `replay` then types the windows again from the recording, in milliseconds per rule: the simulated
 user accepts the top suggestion when the text ahead starts with it, otherwise types one character.
@@ -16,9 +16,9 @@ ranked by probability x (length - 1) with no regard to the cursor (the completer
 2026-11-26), the cursor rules added (`cursor_place`: nothing but what follows the indentation
 while in it, twice `min_prob` after a space within a line), and the ranking by probability x
 length (the completer now); then where the present rule's offers were right and wrong.
-The replay is not exact: its probabilities come from a search whose beams went down to half the
-recording's `--min-prob`, while the completer's go down to half its own `min_prob` (twice that after
-a space), so it finds a little less and saves a little less. Compare rules with the replay, then
+The replay is not exact: its probabilities come from a search whose beams went down to a third of
+the recording's `--min-prob`, while the completer's go down to a third of its own `min_prob` (twice
+that after a space), so it finds a little less and saves a little less. Compare rules with the replay, then
 measure the chosen setting with `tools/bench_quality.py`.
 """
 import argparse, collections, gzip, json, os, sys, time
