@@ -21,7 +21,7 @@ the recording's `--min-prob`, while the completer's go down to a third of its ow
 that after a space), so it finds a little less and saves a little less. Compare rules with the replay, then
 measure the chosen setting with `tools/bench_quality.py`.
 """
-import argparse, collections, gzip, json, os, sys, time
+import argparse, gzip, json, os, sys, time
 
 os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
 import torch
