@@ -271,7 +271,7 @@ def rel_shift(x):
     x = x.contiguous()
     return x.as_strided((*lead, Q, K1 - 1), (*x.stride()[:-2], K1 - 1, 1), x.storage_offset() + Q - 1)
 
-# %% ../nbs/03_models.ipynb #712f6985
+# %% ../nbs/03_models.ipynb #10415227
 def sinusoids(pos, d):
     "Sinusoidal encodings [len(pos), d] of (possibly negative) positions (Vaswani et al. 2017)."
     inv = 1.0 / 10000 ** (torch.arange(0, d, 2, device=pos.device, dtype=torch.float32) / d)
@@ -309,7 +309,8 @@ class RelAttention(nn.Module):
         q = self.q(h).view(B, Q, self.h, self.dh).transpose(1, 2) * self.dh ** -0.5           # [B, heads, Q, head_dim]
         k, v = self.kv(hc).view(B, K, 2, self.h, self.dh).permute(2, 0, 3, 1, 4)           # [B, heads, K, head_dim]
         r = self.r(pos).view(K + 1, self.h, self.dh).permute(1, 2, 0)                   # [heads, head_dim, K+1]
-        scores = ((q + self.u) @ k.transpose(-1, -2)).add_(rel_shift((q + self.v) @ r))   # (a)+(c) + (b)+(d)
+        bias_u, bias_v = self.u.to(q.dtype), self.v.to(q.dtype)   # in q's dtype: bf16 sums under autocast, no copies
+        scores = ((q + bias_u) @ k.transpose(-1, -2)).add_(rel_shift((q + bias_v) @ r))   # (a)+(c) + (b)+(d)
         att = scores.masked_fill_(mask, float('-inf')).softmax(-1)
         return self.drop(self.out((att @ v).transpose(1, 2).reshape(B, Q, d)))
 

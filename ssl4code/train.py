@@ -487,7 +487,7 @@ class _Loop:
         for v in self.views: v.end()
         return self.last_valid
 
-# %% ../nbs/04_train.ipynb #36f53fc8
+# %% ../nbs/04_train.ipynb #dbb073be
 class Trainer(_Step, _Checkpointing, _Loop):
     "Train `model` on `data_dir`'s token arrays with the settings `cfg`; `fit` runs it."
     def __init__(self, model, tokenizer, data_dir, cfg, run_dir=None, device=None, views=(), meta=None):
@@ -501,7 +501,7 @@ class Trainer(_Step, _Checkpointing, _Loop):
             self.model = DDP(self.raw, device_ids=[self.device.index] if self.device.type == 'cuda' else None)
         if cfg.compile: self.model = torch.compile(self.model)
         self.opt = torch.optim.AdamW(_param_groups(self.raw, cfg.weight_decay), lr=cfg.lr, betas=(0.9, 0.99),
-                                     fused=self.device.type == 'cuda')
+                                     fused=self.device.type in ('cpu', 'cuda'))
         self.scaler = torch.amp.GradScaler('cuda', enabled=amp_dtype(self.device) == torch.float16)
         train_ids, tinfo = load_tokens(data_dir, 'train')
         if tinfo['vocab_size'] > self.raw.config.vocab_size:

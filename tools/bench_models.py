@@ -10,7 +10,8 @@ Reference size (all models): vocab 4096, batch 8, sequence 128, d_model 256;
 LSTM 2 layers; RHN 1 layer of depth 4; Transformer and XL 4 layers, 4 heads, d_ff 1024,
 Transformer context 128, XL mem_len 128; dropout 0.1.
 
-train  = forward + backward + grad-norm clip (1.0) + AdamW step on [batch, seq] tokens, state carried.
+train  = forward + backward + grad-norm clip (1.0) + AdamW step on [batch, seq] tokens, state carried
+         (torch's fused AdamW, as `ssl4code train` uses; the seed's side gets the same).
 score  = forward without gradients on [batch, seq] chunks, state carried (evaluating a stream).
 decode = one token per call for each of `batch` streams, state carried (serving), after a full state.
 Figures are tokens per second from the median step time (robust to other jobs on a shared machine).
@@ -21,13 +22,14 @@ Python that has those installed (--labml-python, or $LABML_PYTHON; default /tmp/
 Both are measured at the same configuration, training step, thread count and in the same run,
 each in a fresh process, alternating for --rounds rounds.
 
-OMP_WAIT_POLICY defaults to PASSIVE here (set it to ACTIVE to override): on a machine shared with other
-jobs, OpenMP threads that spin while waiting for a descheduled partner made every figure 2-10x slower
-and erratic; both sides of the comparison inherit the same setting.
+OpenMP runs with the environment's settings, as `ssl4code train` would. On a quiet machine the default
+(threads spin a little before they sleep) is the fastest: OMP_WAIT_POLICY=PASSIVE made our XL's training
+step 1.3-1.5x slower, the seed's 1.2x. On a machine shared with other jobs, spinning threads waiting for a
+descheduled partner made every figure 2-10x slower and erratic: set OMP_WAIT_POLICY=PASSIVE there.
+Both sides of the comparison inherit the same setting; the header prints it.
 """
 import argparse, json, os, statistics, subprocess, sys, time
 
-os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')   # before torch starts OpenMP
 import torch
 import torch.nn.functional as F
 
@@ -57,7 +59,7 @@ def timed(fn, steps, warmup, device):
 
 def train_step_fn(forward, params, batch_fn, device, amp):
     "A closure running one training step; `forward(x, state) -> logits, state` with state carried."
-    opt = torch.optim.AdamW(params, lr=1e-4)
+    opt = torch.optim.AdamW(params, lr=1e-4, fused=True)
     box = {'state': None}
     def step():
         x, y = batch_fn()
@@ -221,7 +223,8 @@ def main(argv=None):
     if args.keep_memory: keep_freed_memory()
     torch.set_num_threads(args.threads)
     devices = [args.device] if args.device else ['cpu'] + (['cuda'] if torch.cuda.is_available() else [])
-    print(f'torch {torch.__version__}, {args.threads} CPU threads, vocab {VOCAB}, batch {BATCH}, seq {SEQ}')
+    print(f'torch {torch.__version__}, {args.threads} CPU threads, vocab {VOCAB}, batch {BATCH}, seq {SEQ}, '
+          f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')}")
     for device in devices:
         amp = device == 'cuda' or args.amp
         for name in [m for m in args.models.split(',') if m not in ('', 'none')]:
