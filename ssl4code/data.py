@@ -6,9 +6,9 @@
 __all__ = ['FILE_SEP', 'MAX_BYTES', 'MAX_LINE', 'MAX_MEAN_LINE', 'SKIP_REASONS', 'SKIP_DIRS', 'TEST_DIRS', 'URL_TEMPLATE',
            'REPO_RE', 'clean_text', 'walk_folder', 'stdlib_dir', 'SourceError', 'read_archive', 'default_cache_dir',
            'download', 'Source', 'parse_source', 'parse_sources', 'Corpus', 'collect', 'split_projects',
-           'build_dataset', 'load_manifest', 'read_split', 'cli_data']
+           'build_dataset', 'load_manifest', 'read_split', 'python_files', 'read_sources', 'cli_data']
 
-# %% ../nbs/01_data.ipynb #0985a330
+# %% ../nbs/01_data.ipynb #98e787c1
 import argparse, errno, hashlib, http.client, json, os, posixpath, re, stat, sys, sysconfig, tarfile, time
 import urllib.error, urllib.request, zipfile, zlib
 from collections import Counter
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from .core import Progress, UserError, atomic_dir, atomic_path
 
-# %% ../nbs/01_data.ipynb #d5e15923
+# %% ../nbs/01_data.ipynb #aad2149f
 FILE_SEP = '<|file|>'
 MAX_BYTES = 500_000
 MAX_LINE = 1000
@@ -24,7 +24,7 @@ MAX_MEAN_LINE = 100
 SKIP_REASONS = ('unreadable', 'symlink_loop', 'symlink_outside', 'too_large', 'binary', 'not_utf8',
                 'empty', 'has_file_sep', 'long_lines')
 
-# %% ../nbs/01_data.ipynb #36a0a446
+# %% ../nbs/01_data.ipynb #126eafe1
 def clean_text(data, max_bytes=MAX_BYTES, max_line=MAX_LINE, max_mean_line=MAX_MEAN_LINE):
     "`(text, None)` for bytes worth keeping (`\\n` line ends, final newline), else `(None, reason)`."
     if len(data) > max_bytes: return None, 'too_large'
@@ -38,7 +38,7 @@ def clean_text(data, max_bytes=MAX_BYTES, max_line=MAX_LINE, max_mean_line=MAX_M
     if max(map(len, lines)) > max_line or len(text) / len(lines) > max_mean_line: return None, 'long_lines'
     return (text if text.endswith('\n') else text + '\n'), None
 
-# %% ../nbs/01_data.ipynb #7603a1b2
+# %% ../nbs/01_data.ipynb #dd7b0542
 SKIP_DIRS = {'__pycache__', 'site-packages', 'dist-packages', 'node_modules'}
 TEST_DIRS = {'test', 'tests', 'idle_test'}
 
@@ -56,7 +56,7 @@ def _read_file(path, max_bytes):
 
 def _inside(path, root): return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
-# %% ../nbs/01_data.ipynb #81e1fe1e
+# %% ../nbs/01_data.ipynb #9f8cec84
 def _walk(root, real, rel, chain, max_bytes, skip_tests):
     try: entries = sorted(os.scandir(real), key=lambda e: e.name)
     except OSError as e:
@@ -87,12 +87,12 @@ def walk_folder(root, max_bytes=MAX_BYTES, skip_tests=False):
     root = os.path.realpath(root)
     yield from _walk(root, root, '', {root}, max_bytes, skip_tests)
 
-# %% ../nbs/01_data.ipynb #d940cdd1
+# %% ../nbs/01_data.ipynb #852ddec5
 def stdlib_dir():
     "The standard library folder of the running Python."
     return Path(sysconfig.get_paths()['stdlib'])
 
-# %% ../nbs/01_data.ipynb #604b38c1
+# %% ../nbs/01_data.ipynb #ce372d57
 class SourceError(Exception):
     "A source that cannot be read (download failed, not an archive): reported and skipped."
 
@@ -134,7 +134,7 @@ def _tar_members(path, max_bytes):
                 else: files[name] = tf.extractfile(m).read()
     return files, links, big, names
 
-# %% ../nbs/01_data.ipynb #e698cd24
+# %% ../nbs/01_data.ipynb #1772e421
 def _top_prefix(names):
     tops = {n.split('/', 1)[0] for n in names}
     return tops.pop() + '/' if len(tops) == 1 and all('/' in n for n in names) else ''
@@ -162,7 +162,7 @@ def read_archive(path, max_bytes=MAX_BYTES):
     py = sorted(n for n in (*files, *links, *big) if n.endswith('.py'))
     return [(n[len(top):], *_follow(n, links, files, big, top)) for n in py]
 
-# %% ../nbs/01_data.ipynb #ac9388a3
+# %% ../nbs/01_data.ipynb #9ea1cc01
 URL_TEMPLATE = 'https://github.com/{repo}/archive/HEAD.zip'
 
 def default_cache_dir():
@@ -184,7 +184,7 @@ def _fetch(url, dest, timeout, log, desc):
         bar.close()
         if size and bar.n != int(size): raise OSError(f'incomplete download: {bar.n} of {size} bytes')
 
-# %% ../nbs/01_data.ipynb #fe882285
+# %% ../nbs/01_data.ipynb #f8d4fe93
 def download(url, cache_dir=None, retries=3, backoff=1.0, timeout=60, log=None, desc=None):
     "Download `url` into the cache once and return its path; retry transient failures with exponential backoff."
     dest = Path(cache_dir or default_cache_dir())/_cache_name(url)
@@ -201,7 +201,7 @@ def download(url, cache_dir=None, retries=3, backoff=1.0, timeout=60, log=None, 
         if attempt < retries: time.sleep(backoff * 2 ** attempt)
     raise SourceError(f'download failed: {err}')
 
-# %% ../nbs/01_data.ipynb #b239bbf9
+# %% ../nbs/01_data.ipynb #f63c6771
 @dataclass
 class Source:
     "Where files come from: `kind` is 'stdlib', 'folder', 'archive' (a local file), 'url' or 'repo'."
@@ -220,7 +220,7 @@ def _is_archive(p):
     try: return zipfile.is_zipfile(p) or tarfile.is_tarfile(p)
     except OSError as e: raise UserError(f'cannot read {p}: {e.strerror}') from None
 
-# %% ../nbs/01_data.ipynb #c22a449c
+# %% ../nbs/01_data.ipynb #ca4b1187
 def parse_source(s, url_template=URL_TEMPLATE):
     "A `Source` from a command-line word: 'stdlib', a folder, an archive file or URL, or `owner/repo`."
     if s == 'stdlib': return Source('stdlib', str(stdlib_dir()), 'stdlib')
@@ -245,7 +245,7 @@ def parse_sources(words, url_template=URL_TEMPLATE):
         out.append(src)
     return out
 
-# %% ../nbs/01_data.ipynb #7dbdc28e
+# %% ../nbs/01_data.ipynb #dd716bf6
 @dataclass
 class Corpus:
     "Cleaned, de-duplicated files (dicts with project, path, text, bytes) and what was dropped on the way."
@@ -269,7 +269,7 @@ def _entries(src, max_bytes, stdlib_tests, cache_dir, retries, backoff, log):
         if src.kind != 'archive': Path(path).unlink(missing_ok=True)
         raise
 
-# %% ../nbs/01_data.ipynb #874cfd47
+# %% ../nbs/01_data.ipynb #429cde58
 def _add(corpus, report, seen, rows):
     for project, path, text, reason in rows:
         if reason:
@@ -289,7 +289,7 @@ def _add(corpus, report, seen, rows):
         report['files'] += 1
         report['bytes'] += n
 
-# %% ../nbs/01_data.ipynb #130c05e0
+# %% ../nbs/01_data.ipynb #96945bec
 def collect(sources, max_bytes=MAX_BYTES, max_line=MAX_LINE, max_mean_line=MAX_MEAN_LINE, stdlib_tests=False,
             cache_dir=None, retries=3, backoff=1.0, log=None):
     "Read, clean and de-duplicate the files of `sources` (`Source`s) into a `Corpus`."
@@ -315,7 +315,7 @@ def collect(sources, max_bytes=MAX_BYTES, max_line=MAX_LINE, max_mean_line=MAX_M
         _add(corpus, report, seen, rows)
     return corpus
 
-# %% ../nbs/01_data.ipynb #549f6381
+# %% ../nbs/01_data.ipynb #0b31e664
 def _rank(name, seed): return hashlib.sha256(f'{seed}:{name}'.encode()).hexdigest()
 
 def split_projects(sizes, valid_ratio=0.1, test_ratio=0.0, seed=0):
@@ -333,7 +333,7 @@ def split_projects(sizes, valid_ratio=0.1, test_ratio=0.0, seed=0):
         if used == 0 and len(left) > 1: split_of[min(left, key=lambda n: sizes[n])] = split
     return {n: split_of.get(n, 'train') for n in order}
 
-# %% ../nbs/01_data.ipynb #00d67ab8
+# %% ../nbs/01_data.ipynb #1d6d6e0f
 def _check(out, valid_ratio, test_ratio):
     if not (0 <= valid_ratio < 1 and 0 <= test_ratio < 1 and valid_ratio + test_ratio < 1):
         raise UserError(f'ratios must be in [0, 1) with valid + test < 1, got valid={valid_ratio}, test={test_ratio}')
@@ -347,7 +347,7 @@ def _empty_message(corpus):
     failed = '; '.join(f"{s['name']} ({s['status']})" for s in corpus.sources if s['status'] != 'ok')
     return msg + (f'; failed sources: {failed}' if failed else '')
 
-# %% ../nbs/01_data.ipynb #f872969c
+# %% ../nbs/01_data.ipynb #60a6806d
 def _write_split(d, split, files):
     with open(d/f'{split}.txt', 'w', encoding='utf-8', newline='') as f:
         for x in files:
@@ -358,7 +358,7 @@ def _write_split(d, split, files):
 
 def _counts(s): return f"{s['files']:,} files, {s['bytes']/1e6:.2f} MB, {s['projects']} projects"
 
-# %% ../nbs/01_data.ipynb #5e4b77b2
+# %% ../nbs/01_data.ipynb #85cb449d
 def build_dataset(out, sources=(), valid_ratio=0.1, test_ratio=0.0, seed=0, max_bytes=MAX_BYTES, max_line=MAX_LINE,
                   max_mean_line=MAX_MEAN_LINE, stdlib_tests=False, url_template=URL_TEMPLATE, cache_dir=None,
                   retries=3, backoff=1.0, log=None):
@@ -392,7 +392,7 @@ def build_dataset(out, sources=(), valid_ratio=0.1, test_ratio=0.0, seed=0, max_
         (tmp/'manifest.json').write_text(json.dumps(m, indent=1, ensure_ascii=False), encoding='utf-8')
     return m
 
-# %% ../nbs/01_data.ipynb #963b5e02
+# %% ../nbs/01_data.ipynb #fecc3f26
 def load_manifest(data_dir):
     "The manifest of a dataset folder; a clear error when it is not one."
     p = Path(data_dir)/'manifest.json'
@@ -406,7 +406,24 @@ def read_split(data_dir, split='train'):
     if not p.is_file(): raise UserError(f'{data_dir} has no {split} split ({p.name} is missing)')
     with open(p, encoding='utf-8', newline='') as f: return f.read().split(FILE_SEP)[1:]
 
-# %% ../nbs/01_data.ipynb #7467e622
+# %% ../nbs/01_data.ipynb #7f46cab4
+def python_files(paths):
+    "The `.py` files among `paths`: files as given, folders walked with `walk_folder`'s safeguards."
+    files = []
+    for p in map(Path, paths):
+        if p.is_dir(): files += [p/rel for rel, data, _ in walk_folder(p) if data is not None]
+        elif p.is_file(): files.append(p)
+        else: raise UserError(f"{p} not found")
+    return files
+
+def read_sources(paths):
+    "Text of the Python files in `paths` (files or folders), cleaned and joined as in a corpus split."
+    texts = [clean_text(f.read_bytes())[0] for f in python_files(paths)]
+    texts = [FILE_SEP + t for t in texts if t]
+    if not texts: raise UserError(f"no usable Python files in {', '.join(map(str, paths))}")
+    return ''.join(texts)
+
+# %% ../nbs/01_data.ipynb #6e262262
 def _parser():
     p = argparse.ArgumentParser(prog='ssl4code data', description=(
         'Build a dataset folder (train.txt, valid.txt, [test.txt], manifest.json) from Python sources: '
@@ -428,7 +445,7 @@ def _parser():
     p.add_argument('--retries', type=int, default=3, metavar='N', help='download retries, with exponential backoff (default: %(default)s)')
     return p
 
-# %% ../nbs/01_data.ipynb #4da60ff8
+# %% ../nbs/01_data.ipynb #a7dd40a6
 def cli_data(argv):
     "`ssl4code data [SOURCE ...] --out DIR`: build a dataset folder."
     a = _parser().parse_args(argv)

@@ -6,26 +6,32 @@
 __all__ = ['MODELS', 'PRESETS', 'map_state', 'LanguageModel', 'Dropout', 'LSTMConfig', 'LSTM', 'RHNConfig', 'RHNLayer', 'RHN',
            'window_mask', 'rotary_tables', 'rotate', 'TransformerConfig', 'FeedForward', 'CausalSelfAttention',
            'TransformerBlock', 'init_weights', 'Decoder', 'Transformer', 'rel_shift', 'sinusoids', 'XLConfig',
-           'RelAttention', 'XLBlock', 'remember', 'xl_mask', 'TransformerXL', 'create']
+           'RelAttention', 'XLBlock', 'remember', 'xl_mask', 'TransformerXL', 'create', 'amp_dtype', 'autocast',
+           'unwrap']
 
-# %% ../nbs/03_models.ipynb #92f9df64
+# %% ../nbs/03_models.ipynb #edbcb865
+import contextlib
 from dataclasses import dataclass, fields
 import torch
 from torch import nn
+from torch.nn.parallel import DistributedDataParallel
 import torch.nn.functional as F
 from .core import UserError
 
-# %% ../nbs/03_models.ipynb #f3a900c7
-def map_state(state, fn):
-    "Apply `fn` to every tensor of a state (None, a tensor, or nested tuples of tensors)."
-    if state is None: return None
-    if isinstance(state, torch.Tensor): return fn(state)
-    return tuple(map_state(s, fn) for s in state)
+# %% ../nbs/03_models.ipynb #b61c563f
+def map_state(fn, *states):
+    "Apply `fn` to the tensors at the same place in one or more states (None, a tensor, or nested tuples of tensors)."
+    s = states[0]
+    if s is None: return None
+    if isinstance(s, torch.Tensor): return fn(*states)
+    return tuple(map_state(fn, *parts) for parts in zip(*states))
 
 class LanguageModel(nn.Module):
     "Base of the four models: `logits, state = model(ids, state=None)`."
     name = ''
     state_batch_dim = 0  # where the batch is in each tensor of the state
+    windowed = False     # trained on independent windows of its context, with no state between them (04_train)
+    lr_scale = 1.0       # a preset's peak learning rate is multiplied by this (04_train)
 
     def __init__(self, config):
         super().__init__()
@@ -37,18 +43,18 @@ class LanguageModel(nn.Module):
 
     def detach_state(self, state):
         "The same state, cut from the graph that made it (truncated back-propagation)."
-        return map_state(state, torch.Tensor.detach)
+        return map_state(torch.Tensor.detach, state)
 
     def select_state(self, state, idx):
         "Keep, reorder or repeat batch rows of a state: row i of the result is row `idx[i]`."
         idx = torch.as_tensor(idx, dtype=torch.long)
-        return map_state(state, lambda t: t.index_select(self.state_batch_dim, idx.to(t.device)))
+        return map_state(lambda t: t.index_select(self.state_batch_dim, idx.to(t.device)), state)
 
     def tie(self):
         "Share the input embedding with the output layer (Press & Wolf 2017): fewer parameters, better models."
         if self.config.tie_weights: self.head.weight = self.emb.weight
 
-# %% ../nbs/03_models.ipynb #31bc88ea
+# %% ../nbs/03_models.ipynb #d16e6fdd
 class Dropout(nn.Module):
     "Inverted dropout; on the CPU each element's draw is one random byte (`p` rounded to k/256)."
     def __init__(self, p):
@@ -63,7 +69,7 @@ class Dropout(nn.Module):
         keep = bits.view(torch.uint8)[:n].view(x.shape) >= drop
         return x * keep.to(x.dtype).mul_(256 / (256 - drop))
 
-# %% ../nbs/03_models.ipynb #754b0c3d
+# %% ../nbs/03_models.ipynb #36bf901b
 @dataclass
 class LSTMConfig:
     vocab_size: int
@@ -89,10 +95,14 @@ class LSTM(LanguageModel):
         self.tie()
 
     def forward(self, ids, state=None):
-        y, state = self.rnn(self.drop(self.emb(ids)), state)
+        x = self.drop(self.emb(ids))
+        if x.device.type == 'cpu' and torch.is_autocast_enabled('cpu'):
+            # oneDNN's bf16 LSTM needs a CPU with bf16 instructions and is no faster: the recurrence stays fp32
+            with torch.autocast('cpu', enabled=False): y, state = self.rnn(x.float(), map_state(torch.Tensor.float, state))
+        else: y, state = self.rnn(x, state)
         return self.head(self.drop(y)), state
 
-# %% ../nbs/03_models.ipynb #b83d4696
+# %% ../nbs/03_models.ipynb #732d4582
 @dataclass
 class RHNConfig:
     vocab_size: int
@@ -154,14 +164,14 @@ class RHN(LanguageModel):
             new.append(s)
         return self.head(x), torch.stack(new)
 
-# %% ../nbs/03_models.ipynb #c25086ae
+# %% ../nbs/03_models.ipynb #ae7de5c8
 def window_mask(T, S, context, device=None):
     "mask[i, j]: may query i (the last T of S positions) see key j? Causal, and at most `context` keys."
     i = torch.arange(S - T, S, device=device)[:, None]
     j = torch.arange(S, device=device)
     return (j <= i) & (j > i - context)
 
-# %% ../nbs/03_models.ipynb #a5094a55
+# %% ../nbs/03_models.ipynb #5c5768e0
 def rotary_tables(n, dim, device=None, start=0):
     "cos and sin [n, dim/2] of the rotation angles of positions start..start+n-1 (RoPE, base 10000)."
     # angles in float64: position × frequency stays exact far into a long stream
@@ -177,7 +187,7 @@ def rotate(x, cos, sin):
     # fewer large temporaries
     return (x * torch.cat((cos, cos), -1)).addcmul_(torch.cat((x2, x1), -1), torch.cat((-sin, sin), -1))
 
-# %% ../nbs/03_models.ipynb #fe638623
+# %% ../nbs/03_models.ipynb #f2795371
 @dataclass
 class TransformerConfig:
     vocab_size: int
@@ -242,9 +252,12 @@ class Decoder(LanguageModel):
         init_weights(self)
         self.tie()
 
+    lr_scale = 0.33   # attention trains best with a smaller peak learning rate than recurrence
+
 class Transformer(Decoder):
     "Causal pre-LN Transformer decoder with rotary positions. State: per layer `(k, v)`, each `[B, heads, ≤ context-1, head_dim]`, then the stream's length `[B]`."
     name = 'transformer'
+    windowed = True
 
     def __init__(self, config):
         super().__init__(config, TransformerBlock)
@@ -264,14 +277,14 @@ class Transformer(Decoder):
             new.append(kv)
         return self.head(self.ln(x)), (*new, torch.full((B,), start + T, device=ids.device))
 
-# %% ../nbs/03_models.ipynb #5150d70b
+# %% ../nbs/03_models.ipynb #9110d404
 def rel_shift(x):
     "x[..., i, r] scores query i against distance K-1-r (r = 0..K); returns [..., i, j] for distance i + (K-Q) - j."
     *lead, Q, K1 = x.shape
     x = x.contiguous()
     return x.as_strided((*lead, Q, K1 - 1), (*x.stride()[:-2], K1 - 1, 1), x.storage_offset() + Q - 1)
 
-# %% ../nbs/03_models.ipynb #10415227
+# %% ../nbs/03_models.ipynb #3c003781
 def sinusoids(pos, d):
     "Sinusoidal encodings [len(pos), d] of (possibly negative) positions (Vaswani et al. 2017)."
     inv = 1.0 / 10000 ** (torch.arange(0, d, 2, device=pos.device, dtype=torch.float32) / d)
@@ -359,32 +372,44 @@ class TransformerXL(Decoder):
             x = block(x, mem, pos, mask)
         return self.head(self.ln(x)), tuple(new)
 
-# %% ../nbs/03_models.ipynb #111362a7
+# %% ../nbs/03_models.ipynb #3ade08b7
 MODELS = {'lstm': (LSTM, LSTMConfig), 'rhn': (RHN, RHNConfig),
           'transformer': (Transformer, TransformerConfig), 'xl': (TransformerXL, XLConfig)}
 
 PRESETS = {
-    'lstm': {'tiny': dict(d_model=32, n_layers=1, dropout=0.0),
-             'course': dict(d_model=160, n_layers=2, dropout=0.1),
-             'default': dict(d_model=320, n_layers=2, dropout=0.1),
-             'gpu': dict(d_model=1024, n_layers=3, dropout=0.2)},
-    'rhn': {'tiny': dict(d_model=32, depth=2, dropout=0.0),
-            'course': dict(d_model=192, depth=4, dropout=0.1),
-            'default': dict(d_model=384, depth=5, dropout=0.1),
-            'gpu': dict(d_model=1024, depth=8, dropout=0.2)},
-    'transformer': {'tiny': dict(d_model=32, n_layers=2, n_heads=2, d_ff=64, context=32, dropout=0.0),
-                    'course': dict(d_model=128, n_layers=4, n_heads=4, d_ff=512, context=128, dropout=0.1),
-                    'default': dict(d_model=256, n_layers=3, n_heads=4, d_ff=1024, context=256, dropout=0.1),
-                    'gpu': dict(d_model=512, n_layers=8, n_heads=8, d_ff=2048, context=512, dropout=0.1)},
-    'xl': {'tiny': dict(d_model=32, n_layers=2, n_heads=2, d_ff=64, mem_len=32, dropout=0.0),
-           'course': dict(d_model=128, n_layers=4, n_heads=4, d_ff=512, mem_len=128, dropout=0.1),
-           'default': dict(d_model=256, n_layers=3, n_heads=4, d_ff=1024, mem_len=256, dropout=0.1),
-           'gpu': dict(d_model=512, n_layers=8, n_heads=8, d_ff=2048, mem_len=512, dropout=0.1)},
+    'tiny': dict(
+        train=dict(steps=30, batch_size=4, seq_len=32, lr=1e-2, warmup=5,
+                   eval_every=0, eval_tokens=2_000, save_every=0, log_every=5, sample_tokens=20),
+        lstm=dict(d_model=32, n_layers=1, dropout=0.0),
+        rhn=dict(d_model=32, depth=2, dropout=0.0),
+        transformer=dict(d_model=32, n_layers=2, n_heads=2, d_ff=64, context=32, dropout=0.0),
+        xl=dict(d_model=32, n_layers=2, n_heads=2, d_ff=64, mem_len=32, dropout=0.0)),
+    'course': dict(
+        train=dict(minutes=10, batch_size=16, seq_len=128, lr=3e-3, warmup=50, eval_every=60, eval_tokens=50_000),
+        lstm=dict(d_model=160, n_layers=2, dropout=0.1),
+        rhn=dict(d_model=192, depth=4, dropout=0.1),
+        transformer=dict(d_model=128, n_layers=4, n_heads=4, d_ff=512, context=128, dropout=0.1),
+        xl=dict(d_model=128, n_layers=4, n_heads=4, d_ff=512, mem_len=128, dropout=0.1)),
+    'default': dict(
+        train=dict(minutes=60, batch_size=16, seq_len=128, lr=3e-3, warmup=200, eval_every=300, eval_tokens=200_000),
+        lstm=dict(d_model=320, n_layers=2, dropout=0.1),
+        rhn=dict(d_model=384, depth=5, dropout=0.1),
+        transformer=dict(d_model=256, n_layers=3, n_heads=4, d_ff=1024, context=256, dropout=0.1),
+        xl=dict(d_model=256, n_layers=3, n_heads=4, d_ff=1024, mem_len=256, dropout=0.1)),
+    'gpu-small': dict(   # the shipped model's recipe; the Transformer's fourth layer won a race of shapes (99_experiments)
+        train=dict(minutes=6, batch_size=128, seq_len=256, lr=6e-3, warmup=200, eval_every=60, eval_tokens=200_000),
+        lstm=dict(d_model=320, n_layers=2, dropout=0.0),
+        rhn=dict(d_model=384, depth=5, dropout=0.0),
+        transformer=dict(d_model=256, n_layers=4, n_heads=4, d_ff=1024, context=256, dropout=0.0),
+        xl=dict(d_model=256, n_layers=3, n_heads=4, d_ff=1024, mem_len=256, dropout=0.0)),
+    'gpu': dict(
+        train=dict(minutes=60, batch_size=32, seq_len=256, lr=1e-3, warmup=500, eval_every=120,
+                   eval_tokens=500_000, save_every=600),
+        lstm=dict(d_model=1024, n_layers=3, dropout=0.2),
+        rhn=dict(d_model=1024, depth=8, dropout=0.2),
+        transformer=dict(d_model=512, n_layers=8, n_heads=8, d_ff=2048, context=512, dropout=0.1),
+        xl=dict(d_model=512, n_layers=8, n_heads=8, d_ff=2048, mem_len=512, dropout=0.1)),
 }
-for sizes in PRESETS.values():   # minutes on a GPU over a big corpus: the default sizes, no dropout needed
-    sizes['gpu-small'] = dict(sizes['default'], dropout=0.0)
-PRESETS['transformer']['gpu-small']['n_layers'] = 4   # won a side-by-side race on one GPU (04_train)
-
 def _check_config(name, c):
     if c.vocab_size < 1 or c.d_model < 1 or getattr(c, 'n_layers', 1) < 1:
         raise UserError(f'{name}: vocab_size, d_model and n_layers must be positive')
@@ -404,3 +429,22 @@ def create(name, vocab_size, **config):
     cfg = cfg_cls(vocab_size=vocab_size, **config)
     _check_config(name, cfg)
     return cls(cfg)
+
+# %% ../nbs/03_models.ipynb #0807e143
+def amp_dtype(device, cpu_bf16=False):
+    "The autocast dtype for `device`: bf16 on CUDA when supported, else fp16; on the CPU bf16 if `cpu_bf16`, else None."
+    device = torch.device(device)
+    if device.type == 'cpu': return torch.bfloat16 if cpu_bf16 else None
+    if device.type != 'cuda': return None
+    return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+
+def autocast(device, cpu_bf16=False):
+    "A mixed-precision context on CUDA (and on the CPU if `cpu_bf16`), nothing elsewhere."
+    dtype = amp_dtype(device, cpu_bf16)
+    return torch.autocast(torch.device(device).type, dtype=dtype) if dtype else contextlib.nullcontext()
+
+# %% ../nbs/03_models.ipynb #ea236e93
+def unwrap(model):
+    "The plain model inside a `torch.compile` and/or `DistributedDataParallel` wrapper."
+    model = getattr(model, '_orig_mod', model)
+    return model.module if isinstance(model, DistributedDataParallel) else model

@@ -11,7 +11,8 @@ import pytest
 import torch
 
 from ssl4code import bpe, data
-from ssl4code.train import load_checkpoint, train, weights_digest
+from ssl4code.checkpoint import load_checkpoint
+from ssl4code.train import train, weights_digest
 
 STDLIB = Path(sysconfig.get_paths()['stdlib'])
 FILES = ['argparse.py', 'ast.py', 'bisect.py', 'calendar.py', 'csv.py', 'dataclasses.py', 'fnmatch.py',

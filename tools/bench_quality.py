@@ -9,7 +9,7 @@ next-token accuracy on the held-out packages' sources, and, typing the windows o
 data/heldout/windows.json one request per keystroke (the top suggestion accepted with one key
 when it is right): keystrokes saved, precision (accepted / offered) and latency per request
 (p50, p99; one torch thread, no HTTP). The same windows are typed with the editor's word-based
-completion (`ssl4code.serve.WordCompleter`) and with Jedi's first completion when Jedi is
+completion (`ssl4code.complete.WordCompleter`) and with Jedi's first completion when Jedi is
 installed (`pip install jedi`; it is slow, so it types at most --jedi-chars of each window).
 Results are written as JSON (with the machine and the command) and printed as a table.
 """
@@ -19,8 +19,10 @@ from pathlib import Path
 import torch
 
 from ssl4code.core import atomic_path
-from ssl4code.serve import Completer, Completion, WordCompleter, keystroke_eval, typing_windows
-from ssl4code.train import evaluate_text, load_checkpoint
+from ssl4code.checkpoint import load_checkpoint
+from ssl4code.complete import Completer, Completion, WordCompleter
+from ssl4code.evaluate import keystroke_eval, typing_windows
+from ssl4code.metrics import evaluate_text
 
 
 class JediCompleter:

@@ -4,7 +4,7 @@
 
 Starts `ssl4code serve` on a free port, then types Python files that are NOT in the training
 corpus (by default files of Flask, Werkzeug and Jinja2 installed beside ssl4code: not in the
-standard library, and tools/build_gpu_corpus.py leaves them out) one character per request,
+standard library, and tools/recipes/build_gpu_corpus.py leaves them out) one character per request,
 accepting the top suggestion with one key when the text ahead starts with it, as an editor
 user would. Every request sends the whole text
 before the cursor (the server keeps the last --context characters). Reports latency per request

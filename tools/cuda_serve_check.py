@@ -13,7 +13,8 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, '.')
-from ssl4code.serve import Completer, type_text
+from ssl4code.complete import Completer
+from ssl4code.evaluate import type_text
 
 PROMPTS = ['import os\nfor i in ra', 'import collections\nx = coll', 'if __name__ == ', 'for i in ',
            'class Foo:\n    def __init__(self, x):\n        self.x = x\n\n    def get(self):\n        return self.']

@@ -1,6 +1,6 @@
 """Build a bigger training corpus from the Python installed on this machine, for training on a GPU.
 
-    python tools/build_gpu_corpus.py [--out data/big] [--heldout data/heldout] [SITE_DIR ...]
+    python tools/recipes/build_gpu_corpus.py [--out data/big] [--heldout data/heldout] [SITE_DIR ...]
 
 The stdlib corpus (about 2.9 M tokens) is enough for an hour of CPU; a GPU reads it hundreds of
 times in minutes. This gathers the stdlib with its test suites plus the .py files of the installed
@@ -27,7 +27,7 @@ def long_lines(text, min_len=30):
 
 def heldout_lines(heldout):
     "Long lines of every held-out window (evaluation and tuning windows)."
-    from ssl4code.serve import typing_windows
+    from ssl4code.evaluate import typing_windows
     paths = [heldout/'windows.json', heldout/'tune.json']
     for p in paths:
         if not p.exists(): sys.exit(f"{p} not found: run `python tools/fetch_heldout.py --out {heldout}` first")

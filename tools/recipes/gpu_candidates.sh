@@ -1,8 +1,8 @@
 #!/bin/bash
 # Candidate shipped models of other shapes, trained side by side on one GPU in one short lease:
 # every candidate stays within the 10 MB shipping limit (about 4.8 M parameters in half precision).
-#   bash tools/gpu_candidates.sh OUT_DIR [DEVICE]         (DEVICE: cuda, or cpu to try the script)
-# Needs gpu_carry/big.tar.xz (see tools/gpu_session.sh) and, for the 8,192-token candidate,
+#   bash tools/recipes/gpu_candidates.sh OUT_DIR [DEVICE]         (DEVICE: cuda, or cpu to try the script)
+# Needs gpu_carry/big.tar.xz (see tools/recipes/gpu_session.sh) and, for the 8,192-token candidate,
 # gpu_carry/tok8k.json: a BPE tokenizer of 8,192 tokens trained on the same data/big/train.txt (or
 # TOK2: another tokenizer for the candidates of folder big2).
 # Environment: BUDGET_S (seconds for the whole script, default 560), LR (peak learning rate, default 2e-3),
@@ -44,7 +44,7 @@ echo "== [$(elapsed) s] results"
 for c in $CANDS; do
   IFS=: read -r name data shape <<< "$c"
   tail -c 400 "$W/run_$name.log" | tr '\r' '\n' | grep -v '^$' | tail -2
-  python3 -c "import sys; from ssl4code.serve import ship_model; print(ship_model(sys.argv[1], out=sys.argv[2]))" "$W/run_$name/model.pt" "$OUT/$name.pt"
+  python3 -c "import sys; from ssl4code.checkpoint import ship_model; print(ship_model(sys.argv[1], out=sys.argv[2]))" "$W/run_$name/model.pt" "$OUT/$name.pt"
   cp "$W/run_$name/log.jsonl" "$OUT/$name.log.jsonl"
 done
 echo "== [$(elapsed) s] done"

@@ -1,8 +1,8 @@
 #!/bin/bash
 # One GPU session, prepared to fit a short lease: CUDA checks of the four models, their speed on the
 # GPU, then candidate shipped models trained side by side on the bigger corpus.
-#   bash tools/gpu_session.sh OUT_DIR [DEVICE]         (DEVICE: cuda, or cpu to try the script)
-# Needs gpu_carry/big.tar.xz: data/big (tools/build_gpu_corpus.py) with its tokenizer.json, packed by
+#   bash tools/recipes/gpu_session.sh OUT_DIR [DEVICE]         (DEVICE: cuda, or cpu to try the script)
+# Needs gpu_carry/big.tar.xz: data/big (tools/recipes/build_gpu_corpus.py) with its tokenizer.json, packed by
 #   tar -C data -cJf gpu_carry/big.tar.xz big/train.txt big/valid.txt big/tokenizer.json big/manifest.json
 # Environment: BUDGET_S (seconds for the whole script, default 530), LRS (peak learning rates of
 # the candidates, default "2e-3 4e-3 8e-3"), BATCH (rows of 256 tokens per step, default 128).
@@ -52,7 +52,7 @@ wait $PIDS; [ -n "$SMI" ] && kill $SMI
 echo "== [$(elapsed) s] results"
 for lr in $LRS; do
   f="$W/run_$lr/model.pt"; [ -f "$f" ] || f="$W/run_$lr/checkpoint.pt"
-  python3 -c "import sys; from ssl4code.serve import ship_model; print(ship_model(sys.argv[1], out=sys.argv[2]))" "$f" "$OUT/lr$lr.pt"
+  python3 -c "import sys; from ssl4code.checkpoint import ship_model; print(ship_model(sys.argv[1], out=sys.argv[2]))" "$f" "$OUT/lr$lr.pt"
   grep '"valid"' "$W/run_$lr/log.jsonl" | tail -1
 done
 tar -czf "$OUT/logs.tar.gz" -C "$W" $(cd "$W" && ls -d *.log run_*/log.jsonl tiny_*/log.jsonl 2>/dev/null)
