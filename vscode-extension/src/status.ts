@@ -20,7 +20,7 @@ export function viewOf(state: State, serverUrl: string, detail = ''): StatusView
   const more = detail ? `\n${detail}` : '';
   switch (state) {
     case 'connecting':
-      return { state, text: '$(loading~spin) ssl4code', tooltip: `ssl4code: looking for the server at ${serverUrl}…` };
+      return { state, text: '$(loading~spin) ssl4code: connecting', tooltip: `ssl4code: looking for the server at ${serverUrl}…` };
     case 'starting':
       return { state, text: '$(loading~spin) ssl4code: starting', tooltip: `ssl4code: starting the server (ssl4code serve)…${more}` };
     case 'failed':
@@ -127,7 +127,7 @@ export class Status {
     if (this.phase === 'connecting') this.phase = 'up';  // a request got an answer of sorts
     if (err.kind === 'unreachable') {
       this.outcome = 'unreachable';
-      if (!this.warned) {
+      if (!this.warned && this.phase !== 'failed') {  // (a failed start was already reported)
         this.warned = true;
         this.warn(`ssl4code: cannot reach the completion server at ${this.serverUrl}. Start it (button, or "ssl4code serve"), or set ssl4code.serverUrl; completions resume when it answers.`);
       }

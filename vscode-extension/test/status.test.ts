@@ -91,3 +91,14 @@ test('render is called only when the view changes', () => {
   status.configure('http://127.0.0.1:7330', true);
   assert.equal(views.length, n);
 });
+
+test('after a failed start, failing requests do not pop up a second warning; an answer makes it ready', () => {
+  const { status, warnings } = make();
+  status.server('failed', 'the model failed to load');
+  assert.equal(status.state, 'failed');
+  status.started(); status.failed(down());
+  assert.equal(status.state, 'failed');
+  assert.equal(warnings.length, 0);
+  status.started(); status.succeeded();
+  assert.equal(status.state, 'ready');
+});
