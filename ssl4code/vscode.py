@@ -5,19 +5,19 @@
 # %% auto #0
 __all__ = ['EDITOR_CLIS', 'vsix_path', 'find_editor_clis', 'install_vsix', 'cli_vscode']
 
-# %% ../nbs/07_vscode.ipynb #70e0fdb8
+# %% ../nbs/07_vscode.ipynb #033ef020
 import argparse, os, shutil, subprocess, sys
 from pathlib import Path
 
 import ssl4code
 from .core import UserError
 
-# %% ../nbs/07_vscode.ipynb #945366f4
+# %% ../nbs/07_vscode.ipynb #abce4726
 def vsix_path():
     "Where the packaged VS Code extension lies."
     return Path(ssl4code.__file__).parent/'assets'/'ssl4code.vsix'
 
-# %% ../nbs/07_vscode.ipynb #78fb83eb
+# %% ../nbs/07_vscode.ipynb #13fb7a85
 EDITOR_CLIS = ('code', 'code-insiders', 'codium', 'code-oss', 'cursor', 'windsurf', 'positron', 'code-server')
 
 def find_editor_clis(path=None):
@@ -25,7 +25,7 @@ def find_editor_clis(path=None):
     found = (shutil.which(name, path=path) for name in EDITOR_CLIS)
     return [f for f in found if f]
 
-# %% ../nbs/07_vscode.ipynb #4a70e152
+# %% ../nbs/07_vscode.ipynb #3b557f53
 def install_vsix(cli, vsix=None, extra_args=()):
     "Install the packaged extension with the editor command line `cli`; returns what it printed."
     vsix = Path(vsix or vsix_path())
@@ -37,7 +37,7 @@ def install_vsix(cli, vsix=None, extra_args=()):
         raise UserError(f'{Path(cli).name} --install-extension failed (exit {r.returncode}):\n{out}')
     return out
 
-# %% ../nbs/07_vscode.ipynb #b354fee2
+# %% ../nbs/07_vscode.ipynb #a6335b08
 def _no_editor_message(vsix):
     return (f"no VS Code command line found on PATH (looked for {', '.join(EDITOR_CLIS)}).\n"
             f"The extension is at {vsix}\n"
@@ -72,7 +72,7 @@ def cli_vscode(argv):
         found = find_editor_clis()
         if not found: raise UserError(_no_editor_message(vsix))
         cli = found[0]
-    print(f'installing {vsix.name} with {cli}', flush=True)
+    print(f'installing {vsix} with {cli}', flush=True)
     out = install_vsix(cli, vsix, a.cli_args)
     if out: print(out)
     print('Done: reload open VS Code windows (command "Developer: Reload Window"). The extension starts '
