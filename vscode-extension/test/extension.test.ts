@@ -275,3 +275,22 @@ test('languages: Python only; other languages are never sent, and saying so', as
   await inline.provideInlineCompletionItems(py as never, py.positionAt(4) as never, auto as never, token() as never);
   assert.equal(server.received.length, 1);
 });
+
+test('no pythonPath: the Python extension\'s selected interpreter runs the server', async () => {
+  const { python, cleanup } = fakePython('ok');
+  try {
+    stub.reset();
+    for (const [k, v] of Object.entries({ serverUrl: await deadUrl() })) stub.state.settings.set(k, v);
+    stub.state.extensions.set('ms-python.python', {
+      isActive: true,
+      exports: { environments: { getActiveEnvironmentPath: () => ({ path: python }), resolveEnvironment: async () => undefined } },
+    });
+    const api = ext.activate({ subscriptions } as never);
+    const outcome = await api.ready;
+    assert.ok(outcome?.ok && outcome.started, JSON.stringify(outcome));
+    assert.ok(stub.state.output.some((l) => l.includes(`starting: ${python} -c`) && l.includes("the Python extension's interpreter")), stub.state.output.join('\n'));
+    await ext.deactivate();
+  } finally {
+    cleanup();
+  }
+});
