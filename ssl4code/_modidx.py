@@ -304,4 +304,9 @@ d = { 'settings': { 'branch': 'main',
                                 'ssl4code.train.get_preset': ('train.html#get_preset', 'ssl4code/train.py'),
                                 'ssl4code.train.lr_at': ('train.html#lr_at', 'ssl4code/train.py'),
                                 'ssl4code.train.train': ('train.html#train', 'ssl4code/train.py'),
-                                'ssl4code.train.weights_digest': ('train.html#weights_digest', 'ssl4code/train.py')}}}
+                                'ssl4code.train.weights_digest': ('train.html#weights_digest', 'ssl4code/train.py')},
+            'ssl4code.vscode': { 'ssl4code.vscode._no_editor_message': ('vscode.html#_no_editor_message', 'ssl4code/vscode.py'),
+                                 'ssl4code.vscode.cli_vscode': ('vscode.html#cli_vscode', 'ssl4code/vscode.py'),
+                                 'ssl4code.vscode.find_editor_clis': ('vscode.html#find_editor_clis', 'ssl4code/vscode.py'),
+                                 'ssl4code.vscode.install_vsix': ('vscode.html#install_vsix', 'ssl4code/vscode.py'),
+                                 'ssl4code.vscode.vsix_path': ('vscode.html#vsix_path', 'ssl4code/vscode.py')}}}

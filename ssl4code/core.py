@@ -107,6 +107,7 @@ COMMANDS = {
     'eval':      ('ssl4code.evaluate', 'cli_eval',   'evaluate a checkpoint: bits per character, accuracy, keystrokes saved'),
     'serve':     ('ssl4code.serve', 'cli_serve',     'serve completions over HTTP (default model if no checkpoint)'),
     'complete':  ('ssl4code.serve', 'cli_complete',  'complete the code read on stdin'),
+    'vscode':    ('ssl4code.vscode', 'cli_vscode',   'install the VS Code extension shipped in the package'),
 }
 
 def _usage():

@@ -5,9 +5,9 @@ It speaks the HTTP API of ../../shared ARCHITECTURE (Tabby's `POST /v1/completio
 by the end of the prefix, so a test knows exactly what the editor must show. Every request is
 appended as one JSON line to `--log`, so a test can check what the extension sent.
 
-    python fake_server.py --port 5000 [--log requests.jsonl]
+    python fake_server.py --port 7330 [--log requests.jsonl]
 """
-import argparse, json, sys, time
+import argparse, json, signal, sys, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 # end of the prefix -> completions, best first (raw, untrimmed: the extension trims)
@@ -19,7 +19,15 @@ TABLE = [
 ]
 
 
+# a notebook cell that uses a name defined in an earlier cell: answered only when the earlier
+# cell is in the prefix (the extension sends earlier cells as the prefix)
+NOTEBOOK = ('def compute_average(', 'result = compute_av', ['erage([1, 2, 3])\n'])
+
+
 def complete(prefix):
+    needs, end, choices = NOTEBOOK
+    if prefix.endswith(end):
+        return choices if needs in prefix else []
     for end, choices in TABLE:
         if prefix.endswith(end):
             return choices
@@ -78,13 +86,14 @@ class Handler(BaseHTTPRequestHandler):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--port', type=int, default=5000)
+    p.add_argument('--port', type=int, default=7330)
     p.add_argument('--log', default=None, help='append each request as a JSON line to this file')
     p.add_argument('--delay', type=float, default=0.0, help='seconds to wait before answering')
     args = p.parse_args(argv)
     Handler.log_path, Handler.delay = args.log, args.delay
     server = ThreadingHTTPServer(('127.0.0.1', args.port), Handler)
     print(f'fake ssl4code server on http://127.0.0.1:{args.port}', file=sys.stderr, flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -3,16 +3,24 @@
 VS Code runs as code-server (VS Code in the browser) on Node 24, both installed by setup.sh into
 the cache folder (default <repo>/.e2e); Playwright drives Debian's Chromium. The test
 
-1. builds the .vsix (npm ci if needed, then `npm run package`),
-2. starts a completion server on a free port: the real `ssl4code serve` when available (see
-   below), else the deterministic fake_server.py beside this file,
-3. installs the .vsix into a fresh code-server profile and opens a Python file,
+1. checks that the .vsix packaged in the Python package (ssl4code/assets/ssl4code.vsix) is built
+   from the current sources (else: rebuild it with `python tools/build_vsix.py`),
+2. installs it into a fresh code-server profile with `ssl4code vscode install --cli <code-server>`,
+3. starts no completion server: `ssl4code.serverUrl` points at a free port and the extension
+   must start `ssl4code serve` itself (the real one when available, see below, else the
+   deterministic fake_server.py beside this file, through a stand-in `python`); opens a Python
+   file and waits for the extension's "server ready" line,
 4. inline: types code, waits for ghost text from the server, accepts it with Tab, saves and
    checks the file on disk,
 5. dropdown: switches `ssl4code.mode` to "dropdown", asks for suggestions (Ctrl+Space), picks the
    server's item, saves and checks the file,
-6. server stopped: the editor stays usable (typing and saving work), the status bar says
-   "unreachable", the warning pops up once; clicking the status bar item disables completions.
+6. server killed: the editor stays usable (typing and saving work), the status bar says
+   "no server", one warning pops up; the status bar item's "Start server" starts a new one;
+   clicking the item turns completions off, clicking again on,
+7. notebook: in an .ipynb, a cell that uses a function defined in an earlier cell gets ghost
+   text that completes the function's name (the earlier cell is the prefix); Tab, save, check,
+8. closes VS Code (SIGTERM to code-server) and checks that the server the extension started is
+   gone (its process and its port).
 
 Which server: SSL4CODE_E2E_REAL=1 requires the real one, =0 forces the fake; unset, the real one
 is used when `import ssl4code.serve` works and a checkpoint is available: SSL4CODE_E2E_CHECKPOINT,
@@ -127,39 +135,56 @@ def real_server_choice(python, checkpoint):
 
 
 class Server:
-    "The completion server: the real `ssl4code serve` or the fake one."
+    """The completion server the extension starts: the real `ssl4code serve`, or the fake one.
+
+    The extension runs `<ssl4code.pythonPath> -c <code> serve --port N`; `python_path()` gives it
+    this Python (real, no checkpoint), or a small script that adds --checkpoint, or one that runs
+    fake_server.py on the port it is given. `attach` learns the URL and pid from the extension."""
 
     def __init__(self, real, python, checkpoint, workdir):
-        self.real, self.port = real, free_port()
-        self.url = f'http://127.0.0.1:{self.port}'
-        self.log_path = workdir / ('serve.log' if real else 'fake-server.log')
+        self.real, self.python, self.checkpoint, self.workdir = real, python, checkpoint, workdir
         self.requests_path = workdir / 'requests.jsonl'
-        if real:
-            cmd = [python, '-c', 'import sys; from ssl4code.core import main; sys.exit(main())',
-                   'serve', '--port', str(self.port)]
-            if checkpoint:
-                cmd += ['--checkpoint', str(checkpoint)]
-        else:
-            cmd = [python, str(HERE / 'fake_server.py'), '--port', str(self.port), '--log', str(self.requests_path)]
-        self.cmd = cmd
-        self.proc = None
+        self.url = self.pid = None
 
-    def start(self, timeout):
-        log(f'starting {"real" if self.real else "fake"} server: {" ".join(self.cmd[-4:])}')
-        self._log = open(self.log_path, 'ab')
-        self.proc = subprocess.Popen(self.cmd, stdout=self._log, stderr=subprocess.STDOUT, cwd=REPO, start_new_session=True)
-        def healthy():
-            if self.proc.poll() is not None:
-                raise E2EFailure(f'the server exited with {self.proc.returncode}; see {self.log_path}:\n{tail(self.log_path)}')
-            return http(self.url + '/v1/health')[0] == 200
-        wait_for(healthy, timeout, f'the server at {self.url}/v1/health')
+    def python_path(self):
+        if self.real and not self.checkpoint:
+            return self.python
+        script = self.workdir / 'bin' / 'python-for-extension'
+        script.parent.mkdir(parents=True, exist_ok=True)
+        if self.real:
+            body = f'exec "{self.python}" "$@" --checkpoint "{self.checkpoint}"\n'
+        else:
+            body = ('port=\nwhile [ $# -gt 0 ]; do [ "$1" = --port ] && port=$2; shift; done\n'
+                    f'exec "{self.python}" "{HERE / "fake_server.py"}" --port "$port" --log "{self.requests_path}"\n')
+        script.write_text('#!/bin/sh\n' + body)
+        script.chmod(0o755)
+        return str(script)
+
+    def attach(self, url, pid):
+        self.url, self.pid = url, pid
+
+    def alive(self):
+        if self.pid is None:
+            return False
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        try:  # a zombie waiting for its parent counts as gone
+            return Path(f'/proc/{self.pid}/stat').read_text().split(') ', 1)[1][0] != 'Z'
+        except (OSError, IndexError):
+            return True
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            stop_group(self.proc)
-        if self.proc:
-            self._log.close()
-        self.proc = None
+        "Kills the server behind the extension's back (SIGTERM), as a crash would."
+        if self.alive():
+            os.kill(self.pid, signal.SIGTERM)
+            wait_for(lambda: not self.alive(), 10, f'the server (pid {self.pid}) to exit')
+
+    def kill(self):
+        "Clean-up: SIGKILL the server if it is still there (no waiting through the page)."
+        if self.alive():
+            os.kill(self.pid, signal.SIGKILL)
 
     def complete(self, prefix, suffix=''):
         status, body = http(self.url + '/v1/completions', {'language': 'python', 'segments': {'prefix': prefix, 'suffix': suffix}}, timeout=60)
@@ -167,9 +192,9 @@ class Server:
         return [c.get('text', '') for c in body.get('choices', [])]
 
     def requests(self):
+        "The requests the editor sent to the fake server (not the test's own probes), oldest first."
         if self.real or not self.requests_path.exists():
             return []
-        "The requests the editor sent to the fake server (not the test's own probes), oldest first."
         rows = [json.loads(line) for line in self.requests_path.read_text().splitlines() if line.strip()]
         return [r for r in rows if not r.get('probe')]
 
@@ -196,17 +221,13 @@ def tail(path, n=3000):
 
 # ---------------------------------------------------------------- build, code-server
 
-def build_vsix():
-    npm = shutil.which('npm')
-    check(npm, 'npm is not on PATH')
-    if not (EXT / 'node_modules' / '.bin' / 'vsce').exists():
-        log('npm ci')
-        subprocess.run([npm, 'ci', '--no-audit', '--no-fund'], cwd=EXT, check=True)
-    log('npm run package')
-    subprocess.run([npm, 'run', 'package'], cwd=EXT, check=True, stdout=subprocess.DEVNULL)
-    vsix = EXT / 'ssl4code.vsix'
-    check(vsix.exists(), f'{vsix} was not built')
-    return vsix
+def packaged_vsix():
+    "The .vsix the Python package carries; fails when it is older than the extension's sources."
+    sys.path.insert(0, str(REPO / 'tools'))
+    import build_vsix
+    why = build_vsix.stale_reason()
+    check(why is None, f'{why}: rebuild it with: {build_vsix.REBUILD}')
+    return build_vsix.VSIX
 
 
 def code_server_env(home):
@@ -222,7 +243,7 @@ def code_server_env(home):
     return env
 
 
-def user_settings(server_url, **extra):
+def user_settings(server_url, python_path, **extra):
     s = {
         'files.hotExit': 'off', 'chat.disableAIFeatures': True,
         'workbench.secondarySideBar.defaultVisibility': 'hidden', 'workbench.startupEditor': 'none',
@@ -231,13 +252,14 @@ def user_settings(server_url, **extra):
         'extensions.autoUpdate': False, 'workbench.tips.enabled': False, 'git.enabled': False,
         'workbench.enableExperiments': False,
         'ssl4code.serverUrl': server_url, 'ssl4code.debounceMs': 50, 'ssl4code.mode': 'inline',
+        'ssl4code.pythonPath': python_path, 'ssl4code.startServer': True,
     }
     s.update(extra)
     return s
 
 
 class CodeServer:
-    def __init__(self, workdir, workspace, vsix, server_url):
+    def __init__(self, workdir, workspace, vsix, server_url, python_path, python):
         self.workdir, self.workspace = workdir, workspace
         self.home = workdir / 'home'
         self.user_data = workdir / 'user-data'
@@ -247,20 +269,28 @@ class CodeServer:
         self.port = free_port()
         self.url = f'http://127.0.0.1:{self.port}'
         self.log_path = workdir / 'code-server.log'
-        self.vsix, self.server_url = vsix, server_url
+        self.vsix, self.server_url, self.python_path, self.python = vsix, server_url, python_path, python
         self.proc = None
 
     def write_settings(self, **extra):
         self.settings_path.parent.mkdir(parents=True, exist_ok=True)
-        self.settings_path.write_text(json.dumps(user_settings(self.server_url, **extra), indent=2))
+        self.settings_path.write_text(json.dumps(user_settings(self.server_url, self.python_path, **extra), indent=2))
 
     def start(self, timeout):
         check(CODE_SERVER.exists(), f'{CODE_SERVER} is missing: run vscode-extension/e2e/setup.sh')
         self.write_settings()
         base = [str(CODE_SERVER), '--user-data-dir', str(self.user_data), '--extensions-dir', str(self.extensions)]
-        log('installing the .vsix into a fresh profile')
-        r = subprocess.run(base + ['--install-extension', str(self.vsix)], env=self.env, capture_output=True, text=True, timeout=180)
-        check(r.returncode == 0 and 'ssl4code' in r.stdout + r.stderr, f'--install-extension failed ({r.returncode}):\n{r.stdout}\n{r.stderr}')
+        # `ssl4code vscode install`, with code-server (and this profile) as the editor's command line
+        cli = self.workdir / 'bin' / 'code-server'
+        cli.parent.mkdir(parents=True, exist_ok=True)
+        cli.write_text('#!/bin/sh\nexec ' + ' '.join(f'"{a}"' for a in base) + ' "$@"\n')
+        cli.chmod(0o755)
+        install = ('import sys; from ssl4code.core import COMMANDS, main; from ssl4code.vscode import cli_vscode; '
+                   'sys.exit(main(["vscode"] + sys.argv[1:]) if "vscode" in COMMANDS else cli_vscode(sys.argv[1:]))')
+        log(f'ssl4code vscode install --cli {cli} (a fresh profile)')
+        r = subprocess.run([self.python, '-c', install, 'install', '--cli', str(cli)], env=self.env, capture_output=True, text=True, timeout=180)
+        check(r.returncode == 0 and 'ssl4code' in r.stdout + r.stderr, f'ssl4code vscode install failed ({r.returncode}):\n{r.stdout}\n{r.stderr}')
+        check(str(self.vsix) in r.stdout, f'ssl4code vscode install did not install the packaged {self.vsix}:\n{r.stdout}')
         installed = list(self.extensions.glob('ssl4code.ssl4code-*'))
         check(installed, f'the extension is not in {self.extensions}: {list(self.extensions.iterdir())}')
         log(f'installed {installed[0].name}; starting code-server on {self.url}')
@@ -274,10 +304,22 @@ class CodeServer:
             return http(self.url + '/healthz')[0] == 200
         wait_for(up, timeout, 'code-server /healthz')
 
+    def close(self, timeout=20):
+        "Closes VS Code as a user would: SIGTERM to code-server alone, which shuts its extension host down."
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                raise E2EFailure(f'code-server did not exit within {timeout} s of SIGTERM')
+
     def stop(self):
         if self.proc:
-            if self.proc.poll() is None:
-                stop_group(self.proc)
+            try:
+                os.killpg(self.proc.pid, 0)
+                stop_group(self.proc)  # whatever is left of the group
+            except ProcessLookupError:
+                pass
             self._log.close()
             self.proc = None
 
@@ -298,6 +340,22 @@ class Editor:
         row.first.click()
         self.page.wait_for_selector('.editor-instance .monaco-editor .view-lines', timeout=timeout * 1000)
         wait_for(lambda: any('ssl4code: activated' in m for m in self.console), timeout, 'the extension to activate')
+        self.page.locator('.editor-instance .monaco-editor .view-lines').first.click()
+        self.page.keyboard.press('Control+End')
+
+    def server_ready(self, since=0):
+        "(url, pid) from the extension's 'server ready' line after console message `since`, else None."
+        for m in self.console[since:]:
+            if 'ssl4code: server failed' in m:
+                raise E2EFailure(f'the extension could not start the server: {m}')
+            found = re.search(r'ssl4code: server ready at (http://127\.0\.0\.1:\d+) \(started, pid (\d+)\)', m)
+            if found:
+                return found.group(1), int(found.group(2))
+        return None
+
+    def focus_file(self):
+        "Back to the Python file's editor, cursor at the end."
+        self.page.locator('.tabs-container .tab', has_text=self.path.name).first.click()
         self.page.locator('.editor-instance .monaco-editor .view-lines').first.click()
         self.page.keyboard.press('Control+End')
 
@@ -476,13 +534,13 @@ def scenario(editor, server, cs, fake, timeout):
     check(text == base[:len(base) - len(word)] + label, f'after picking {label!r} the file ends with {text[-60:]!r}')
     log(f'dropdown: picked {label!r}, file on disk ends with {text[-40:]!r}')
 
-    # 3. the server goes away: the editor stays usable and says so, once
-    log('stopping the completion server; back to inline mode')
+    # 3. the server the extension started dies: the editor stays usable and says so, once
+    log(f'killing the server the extension started (pid {server.pid}); back to inline mode')
     server.stop()
     editor.set_mode('inline', cs)
     editor.type('\nz = ')
-    wait_for(lambda: 'unreachable' in editor.status_text(), timeout, 'the status bar to say "unreachable"')
-    wait_for(lambda: editor.notifications('cannot reach'), 10, 'the "cannot reach" warning')
+    wait_for(lambda: 'no server' in editor.status_text(), timeout, 'the status bar to say "no server"')
+    wait_for(lambda: editor.notifications('server exited'), 10, 'the "server exited" warning')
     editor.type('4')
     pause(0.3)
     editor.type('2 ')
@@ -490,14 +548,73 @@ def scenario(editor, server, cs, fake, timeout):
     text = editor.save()
     check(text.endswith('z = 42 ') or text.rstrip().endswith('z = 42'), f'typing without a server: file ends with {text[-40:]!r}')
     check(not editor.ghost().strip(), f'ghost text without a server: {editor.ghost()!r}')
-    warnings = editor.notifications('cannot reach')
-    check(warnings == 1, f'expected one "cannot reach" warning, saw {warnings}')
-    log(f'server stopped: status {editor.status_text()!r}, {warnings} warning, typing and saving work')
+    warnings = editor.notifications('server exited') + editor.notifications('cannot reach')
+    check(warnings == 1, f'expected one warning about the server, saw {warnings}')
+    log(f'server killed: status {editor.status_text()!r}, {warnings} warning, typing and saving work')
 
-    # 4. clicking the status bar item disables completions
+    # the status bar item offers to start the server again
+    seen = len(editor.console)
+    editor.status_item().click()
+    page.locator('.quick-input-widget').first.wait_for(state='visible', timeout=10000)
+    page.keyboard.type('Start server')
+    page.keyboard.press('Enter')
+    url, pid = wait_for(lambda: editor.server_ready(seen), 120 if server.real else 30, 'the restarted server')
+    check(pid != server.pid, f'"Start server" did not start a new server (pid {pid})')
+    server.attach(url, pid)
+    wait_for(lambda: re.search(r'ssl4code$', editor.status_text().strip()), timeout, f'the status bar to say ready (it says {editor.status_text()!r})')
+    log(f'"Start server" from the status bar: a new server at {url} (pid {pid})')
+
+    # 4. clicking the status bar item disables completions, clicking again enables them
+    editor.focus_file()
     editor.status_item().click()
     wait_for(lambda: 'off' in editor.status_text(), 10, 'the status bar to say "off" after a click')
     log(f'status bar click: {editor.status_text()!r}')
+    editor.status_item().click()
+    wait_for(lambda: 'off' not in editor.status_text(), 10, 'the status bar to say "on" after a second click')
+
+    # 5. a notebook: a cell using a function defined in an earlier cell
+    notebook(editor, server, timeout)
+
+
+NOTEBOOK_CELLS = ['def compute_average(values):\n    return sum(values) / len(values)\n', '']
+NOTEBOOK_PROMPT = 'result = compute_av'
+
+
+def notebook_json(cells):
+    return {'cells': [{'cell_type': 'code', 'execution_count': None, 'id': f'cell{i}', 'metadata': {}, 'outputs': [],
+                       'source': c.splitlines(keepends=True)} for i, c in enumerate(cells)],
+            'metadata': {'kernelspec': {'display_name': 'Python 3', 'language': 'python', 'name': 'python3'},
+                         'language_info': {'name': 'python'}},
+            'nbformat': 4, 'nbformat_minor': 5}
+
+
+def notebook(editor, server, timeout):
+    page = editor.page
+    path = editor.path.parent / 'demo.ipynb'
+    log(f'notebook: opening {path.name}')
+    page.locator('.explorer-folders-view .monaco-list-row', has_text=path.name).first.click()
+    cells = page.locator('.notebook-editor .cell-editor-container .monaco-editor .view-lines')
+    wait_for(lambda: cells.count() >= 2, timeout, 'the notebook\'s two code cells')
+    prefix = NOTEBOOK_CELLS[0].rstrip() + '\n\n' + NOTEBOOK_PROMPT
+    expected = server.complete(prefix)
+    log(f'notebook: the server completes the earlier cell + {NOTEBOOK_PROMPT!r} with {expected!r}')
+    check(any(norm(c).startswith('erage') for c in expected),
+          f'the server does not complete compute_av -> compute_average after the defining cell: {expected!r}')
+    cells.nth(1).click()
+    editor.type(NOTEBOOK_PROMPT)
+    ghost = editor.wait_ghost(timeout)
+    log(f'notebook: ghost text {ghost!r}')
+    check(norm(ghost).startswith('erage'), f'the ghost text in the second cell does not complete compute_average: {ghost!r}')
+    if not server.real:
+        sent = [r['body']['segments']['prefix'] for r in server.requests() if r['path'] == '/v1/completions']
+        check(prefix in sent, f'no request had the earlier cell as prefix; prefixes sent: {[p[-60:] for p in sent[-5:]]}')
+    page.keyboard.press('Tab')
+    before = path.stat().st_mtime_ns
+    page.keyboard.press('Control+s')
+    wait_for(lambda: path.stat().st_mtime_ns != before, 10, 'the notebook to be saved')
+    source = ''.join(json.loads(path.read_text())['cells'][1]['source'])
+    check(source.startswith('result = compute_average'), f'after Tab the second cell holds {source!r}')
+    log(f'notebook: accepted, the cell on disk is {source!r}')
 
 
 def run(args):
@@ -515,21 +632,22 @@ def run(args):
         real, why = real_server_choice(python, checkpoint)
     log(f'server: {"real ssl4code serve" if real else "fake"} ({why})')
     artifacts = Path(args.artifacts or CACHE / 'artifacts')
-    vsix = build_vsix()
+    vsix = packaged_vsix()
     workdir = Path(tempfile.mkdtemp(prefix='ssl4code-e2e-', dir='/tmp'))
     workspace = workdir / 'workspace'
     workspace.mkdir()
     demo = workspace / 'demo.py'
     demo.write_text('# ssl4code end-to-end test\n\n')
+    (workspace / 'demo.ipynb').write_text(json.dumps(notebook_json(NOTEBOOK_CELLS), indent=1))
     server = Server(real, python, checkpoint, workdir)
-    cs = CodeServer(workdir, workspace, vsix, server.url)
+    nothing_there = f'http://127.0.0.1:{free_port()}'  # no server answers here: the extension must start one
+    cs = CodeServer(workdir, workspace, vsix, nothing_there, server.python_path(), python)
     editor = None
     ok = False
     with ExitStack() as stack:
-        stack.callback(server.stop)
+        stack.callback(server.kill)
         stack.callback(cs.stop)
         try:
-            server.start(timeout=120 if real else 20)
             cs.start(timeout=90)
             pw = stack.enter_context(sync_playwright())
             chromium = shutil.which('chromium') or '/usr/bin/chromium'
@@ -541,8 +659,20 @@ def run(args):
             editor = Editor(page, demo)
             log('opening the workspace in VS Code')
             editor.open(cs.url, workspace, timeout=90)
-            log(f'VS Code ready and extension active after {time.monotonic() - t0:.0f} s')
+            url, pid = wait_for(editor.server_ready, 120 if real else 30, 'the extension to start its server')
+            check(url != nothing_there, f'the extension used {url}, where nothing answered')
+            server.attach(url, pid)
+            wait_for(lambda: re.search(r'ssl4code$', editor.status_text().strip()), args.timeout,
+                     f'the status bar to say ready (it says {editor.status_text()!r})')
+            log(f'VS Code ready, extension active, its server at {url} (pid {pid}) after {time.monotonic() - t0:.0f} s')
             scenario(editor, server, cs, fake=not real, timeout=args.timeout)
+            # 6. closing VS Code stops the server the extension started
+            log('closing VS Code (SIGTERM to code-server)')
+            cs.close()
+            wait_for(lambda: not server.alive(), 15, f'the server (pid {server.pid}) to exit after VS Code closed')
+            check(http(server.url + '/v1/health')[0] == 0, f'something still answers at {server.url} after VS Code closed')
+            # (nothing here signalled the server: it went because the extension stopped it as VS Code closed)
+            log(f'VS Code closed: the server (pid {server.pid}) is gone, {server.url} does not answer')
             ok = True
         except Exception as e:
             save_artifacts(artifacts, editor, server, cs, e)
@@ -563,9 +693,12 @@ def save_artifacts(artifacts, editor, server, cs, error):
         except Exception as e:
             log(f'no screenshot: {e}')
         (artifacts / 'browser-console.log').write_text('\n'.join(editor.console))
-    for p in (server.log_path, server.requests_path, cs.log_path):
+    for p in (server.requests_path, cs.log_path):
         if Path(p).exists():
             shutil.copy(p, artifacts / Path(p).name)
+    logs = cs.user_data / 'logs'  # code-server's logs, the "ssl4code" output channel among them
+    if logs.exists():
+        shutil.copytree(logs, artifacts / 'code-server-logs', dirs_exist_ok=True)
     (artifacts / 'error.txt').write_text(f'{type(error).__name__}: {error}\n')
     log(f'logs in {artifacts}')
 
@@ -576,7 +709,7 @@ def main(argv=None):
     g.add_argument('--fake', action='store_true', help='use the fake server (fake_server.py)')
     g.add_argument('--real', action='store_true', help='require the real `ssl4code serve` (same as SSL4CODE_E2E_REAL=1)')
     p.add_argument('--checkpoint', help='checkpoint for the real server (default: $SSL4CODE_E2E_CHECKPOINT, else the packaged model)')
-    p.add_argument('--python', help='the Python that runs the server (default: this one)')
+    p.add_argument('--python', help='the Python with ssl4code, which installs the extension and runs the server (default: this one)')
     p.add_argument('--artifacts', help='where to put the screenshot and logs on failure (default: <cache>/artifacts)')
     p.add_argument('--timeout', type=float, default=20, help='seconds to wait for each thing to appear in the editor')
     p.add_argument('--headed', action='store_true', help='show the browser (needs a display)')

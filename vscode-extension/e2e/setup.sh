@@ -18,8 +18,9 @@ log() { echo "[e2e setup] $*" >&2; }
 
 offline_exit() {  # a step failed: tell "no network" (exit 3) apart from a real failure (exit 1)
   local status=$?
-  if ! curl -sS -m 10 -o /dev/null https://registry.npmjs.org/ 2>/dev/null; then
-    log "a step failed and the npm registry is unreachable: no network"; exit 3
+  # ask npm itself, so this follows whatever registry or mirror npm is configured with
+  if ! timeout 60 npm ping >/dev/null 2>&1; then
+    log "a step failed and npm cannot reach its registry (npm ping): no network"; exit 3
   fi
   log "a step failed (exit $status) although the registry is reachable"; exit 1
 }

@@ -33,6 +33,7 @@ export class Engine {
     private readonly settings: () => Settings,
     private readonly status: Status,
     private readonly fetchImpl?: FetchLike,
+    private readonly log: (line: string) => void = () => undefined,  // the output channel
   ) {}
 
   /** Suggestions to show at the cursor, best first, trimmed and without duplicates; [] when
@@ -51,6 +52,8 @@ export class Engine {
       return [];
     }
     this.status.started();
+    const t0 = Date.now();
+    const what = `POST ${s.serverUrl}/v1/completions (${ctx.prefix.length}+${ctx.suffix.length} chars)`;
     try {
       const choices = await fetchCompletions(s.serverUrl, { language: 'python', ...ctx }, {
         timeoutMs: s.timeoutMs,
@@ -59,11 +62,15 @@ export class Engine {
       });
       this.cache.set(ctx.prefix, choices);
       this.status.succeeded();
+      this.log(`${what}: ${choices.length} choice${choices.length === 1 ? '' : 's'} in ${Date.now() - t0} ms`);
       return this.shown(choices, ctx);
     } catch (err) {
-      if (err instanceof ServerError) this.status.failed(err);
-      else if (err instanceof CancelledError) this.status.cancelled();
+      if (err instanceof ServerError) {
+        this.status.failed(err);
+        this.log(`${what}: failed after ${Date.now() - t0} ms: ${err.kind}: ${err.message}`);
+      } else if (err instanceof CancelledError) this.status.cancelled();
       else {
+        this.log(`${what}: failed after ${Date.now() - t0} ms: ${String(err)}`);
         this.status.failed(new ServerError('bad-response', String(err)));
       }
       return [];

@@ -84,5 +84,5 @@ test('aborting the caller\'s signal cancels the request in flight', async () => 
 });
 
 test('completionsUrl tolerates trailing slashes', () => {
-  assert.equal(completionsUrl('http://127.0.0.1:5000//'), 'http://127.0.0.1:5000/v1/completions');
+  assert.equal(completionsUrl('http://127.0.0.1:7330//'), 'http://127.0.0.1:7330/v1/completions');
 });

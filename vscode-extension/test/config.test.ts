@@ -4,7 +4,7 @@ import { DEFAULTS, readSettings, wantsDropdown, wantsInline } from '../src/confi
 
 test('missing settings take their defaults', () => {
   assert.deepEqual(readSettings(() => undefined), DEFAULTS);
-  assert.equal(DEFAULTS.serverUrl, 'http://127.0.0.1:5000');
+  assert.equal(DEFAULTS.serverUrl, 'http://127.0.0.1:7330');
 });
 
 test('invalid values fall back, numbers are clamped, the URL loses its trailing slash', () => {

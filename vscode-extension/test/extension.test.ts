@@ -17,11 +17,14 @@ before(async () => {
 after(async () => server.close());
 
 const subscriptions: { dispose(): unknown }[] = [];
-function activate(settings: Record<string, unknown> = {}) {
+async function activate(settings: Record<string, unknown> = {}) {
   stub.reset();
   for (const [k, v] of Object.entries({ serverUrl: server.url, debounceMs: 0, ...settings })) stub.state.settings.set(k, v);
-  ext.activate({ subscriptions } as never);
+  const api = ext.activate({ subscriptions } as never);
+  await api.ready;            // the start-up health check
+  server.received.length = 0;
   return {
+    api,
     inline: stub.state.inlineProviders[0] as InstanceType<typeof ext.InlineProvider>,
     dropdown: stub.state.completionProviders[0].provider as InstanceType<typeof ext.DropdownProvider>,
     item: stub.state.statusItems[0],
@@ -40,7 +43,7 @@ const token = () => new stub.CancellationTokenSource().token;
 beforeEach(() => { answer = ['a + b']; server.received.length = 0; });
 
 test('activation shows a ready status bar item that toggles completions', async () => {
-  const { item } = activate();
+  const { item } = await activate();
   assert.equal(item.visible, true);
   assert.equal(item.command, 'ssl4code.toggle');
   assert.match(item.text, /ssl4code/);
@@ -53,7 +56,7 @@ test('activation shows a ready status bar item that toggles completions', async 
 });
 
 test('ghost text: an inline item at the cursor with the server\'s text', async () => {
-  const { inline } = activate();
+  const { inline } = await activate();
   const { doc, pos } = cursorAtEnd(new stub.TextDocument('def add(a, b):\n    return |\n'));
   const items = await inline.provideInlineCompletionItems(doc as never, pos as never, auto as never, token() as never);
   assert.equal(items?.length, 1);
@@ -63,7 +66,7 @@ test('ghost text: an inline item at the cursor with the server\'s text', async (
 });
 
 test('the prefix sent is cut to contextChars', async () => {
-  const { inline } = activate({ contextChars: 20 });
+  const { inline } = await activate({ contextChars: 20 });
   const { doc, pos } = cursorAtEnd(new stub.TextDocument('# ' + 'x'.repeat(100) + '\nimport |'));
   await inline.provideInlineCompletionItems(doc as never, pos as never, auto as never, token() as never);
   const body = server.received[0].body as { segments: { prefix: string } };
@@ -71,20 +74,20 @@ test('the prefix sent is cut to contextChars', async () => {
 });
 
 test('no automatic ghost text in the middle of code, nor in dropdown mode, nor while the list is open', async () => {
-  let { inline } = activate();
+  let { inline } = await activate();
   let { doc, pos } = cursorAtEnd(new stub.TextDocument('x = |foo(1)\n'));
   assert.equal(await inline.provideInlineCompletionItems(doc as never, pos as never, auto as never, token() as never), undefined);
   ({ doc, pos } = cursorAtEnd(new stub.TextDocument('x = |\n')));
   const listOpen = { ...auto, selectedCompletionInfo: { text: 'foo' } };
   assert.equal(await inline.provideInlineCompletionItems(doc as never, pos as never, listOpen as never, token() as never), undefined);
-  ({ inline } = activate({ mode: 'dropdown' }));
+  ({ inline } = await activate({ mode: 'dropdown' }));
   assert.equal(await inline.provideInlineCompletionItems(doc as never, pos as never, auto as never, token() as never), undefined);
   assert.equal(server.received.length, 0);
 });
 
 test('dropdown: items start with the word being typed and replace it', async () => {
   answer = ['th.join(a, b)\n', 'th'];
-  const { dropdown } = activate({ mode: 'dropdown' });
+  const { dropdown } = await activate({ mode: 'dropdown' });
   const { doc, pos } = cursorAtEnd(new stub.TextDocument('import os\nos.pa|\n'));
   const list = await dropdown.provideCompletionItems(doc as never, pos as never, token() as never);
   assert.ok(list);
@@ -98,13 +101,13 @@ test('dropdown: items start with the word being typed and replace it', async () 
 });
 
 test('dropdown is off in inline mode', async () => {
-  const { dropdown } = activate();
+  const { dropdown } = await activate();
   const { doc, pos } = cursorAtEnd(new stub.TextDocument('os.pa|'));
   assert.equal(await dropdown.provideCompletionItems(doc as never, pos as never, token() as never), undefined);
 });
 
-test('a down server: no items, status "unreachable", one warning', async () => {
-  const { inline, item } = activate({ serverUrl: await deadUrl() });
+test('a down server (not started by us): no items, status "unreachable", one warning', async () => {
+  const { inline, item } = await activate({ serverUrl: await deadUrl(), startServer: false });
   for (const text of ['x = |', 'x = 1|', 'x = 12|']) {
     const { doc, pos } = cursorAtEnd(new stub.TextDocument(text));
     assert.deepEqual(await inline.provideInlineCompletionItems(doc as never, pos as never, auto as never, token() as never), []);
@@ -114,10 +117,180 @@ test('a down server: no items, status "unreachable", one warning', async () => {
 });
 
 test('a cancelled token gives nothing', async () => {
-  const { inline } = activate();
+  const { inline } = await activate();
   const source = new stub.CancellationTokenSource();
   source.cancel();
   const { doc, pos } = cursorAtEnd(new stub.TextDocument('y = |'));
   const items = await inline.provideInlineCompletionItems(doc as never, pos as never, auto as never, source.token as never);
   assert.ok(!items || items.length === 0);
+});
+
+// ---- start-up, notebooks, controls
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/** A `python` that runs test/fake-serve.js with the arguments the extension gives it. */
+function fakePython(mode: string): { python: string; cleanup: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssl4code-ext-'));
+  const python = path.join(dir, 'python');
+  fs.writeFileSync(python, `#!/bin/sh\nFAKE_SERVE=${mode} exec "${process.execPath}" "${path.join(__dirname, 'fake-serve.js')}" "$@"\n`, { mode: 0o755 });
+  return { python, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+test('no server at serverUrl: the extension starts one, shows "ready" only then, uses it, stops it on deactivate', async () => {
+  const { python, cleanup } = fakePython('ok');
+  try {
+    stub.reset();
+    for (const [k, v] of Object.entries({ serverUrl: await deadUrl(), pythonPath: python, debounceMs: 0 })) stub.state.settings.set(k, v);
+    const api = ext.activate({ subscriptions } as never);
+    const item = stub.state.statusItems[0];
+    assert.doesNotMatch(item.text, /check/);  // not "ready" before the health check
+    const outcome = await api.ready;
+    assert.ok(outcome?.ok && outcome.started, JSON.stringify(outcome));
+    assert.match(item.text, /\$\(check\) ssl4code/);
+    assert.equal(api.serverUrl(), outcome.url);
+    const pid = api.manager.pid!;
+    const inline = stub.state.inlineProviders[0] as InstanceType<typeof ext.InlineProvider>;
+    const { doc, pos } = cursorAtEnd(new stub.TextDocument('x = |'));
+    const items = await inline.provideInlineCompletionItems(doc as never, pos as never, auto as never, token() as never);
+    assert.equal(items?.[0].insertText, 'from the started server');
+    assert.ok(stub.state.output.some((l) => /server started on http:\/\/127\.0\.0\.1:\d+ \(pid \d+\)/.test(l)), stub.state.output.join('\n'));
+    assert.ok(stub.state.output.some((l) => /\[server out\] listening on/.test(l)));
+    assert.ok(stub.state.output.some((l) => /POST .*\/v1\/completions \(4\+0 chars\): 1 choice in \d+ ms/.test(l)), stub.state.output.join('\n'));
+    await ext.deactivate();
+    let alive = true;
+    for (let i = 0; i < 100 && alive; i++) {
+      try { process.kill(pid, 0); await new Promise((r) => setTimeout(r, 50)); } catch { alive = false; }
+    }
+    assert.equal(alive, false, 'the started server outlived deactivate()');
+  } finally {
+    cleanup();
+  }
+});
+
+test('a server that cannot start: "no server" with the reason, a warning offering "Start server" / "Show log"', async () => {
+  const { python, cleanup } = fakePython('model');
+  try {
+    stub.reset();
+    for (const [k, v] of Object.entries({ serverUrl: await deadUrl(), pythonPath: python })) stub.state.settings.set(k, v);
+    stub.state.warningAnswer = 'Show log';
+    const api = ext.activate({ subscriptions } as never);
+    const outcome = await api.ready;
+    assert.equal(outcome?.ok, false);
+    const item = stub.state.statusItems[0];
+    assert.match(item.text, /no server/);
+    assert.match(item.tooltip, /the model failed to load/);
+    assert.match(item.tooltip, /cannot load checkpoint broken\.pt/);
+    assert.equal(item.command, 'ssl4code.serverActions');
+    assert.equal(stub.state.warnings.length, 1);
+    assert.match(stub.state.warnings[0], /could not start the completion server: the model failed to load/);
+    await new Promise((r) => setTimeout(r, 10));
+    assert.equal(stub.state.outputShown, 1);  // "Show log" was clicked
+    // the status bar item's menu: "Start server" tries again
+    stub.state.quickPickAnswer = 'Start server';
+    stub.state.warningAnswer = undefined;
+    await stub.commands.executeCommand('ssl4code.serverActions');
+    assert.ok(stub.state.executed.includes('ssl4code.startServer'));
+    assert.equal(stub.state.output.filter((l) => l.includes('] starting: ')).length, 2);
+    await ext.deactivate();
+  } finally {
+    cleanup();
+  }
+});
+
+test('not installed: the message says so', async () => {
+  stub.reset();
+  for (const [k, v] of Object.entries({ serverUrl: await deadUrl(), pythonPath: path.join(os.tmpdir(), 'no-python-here') })) stub.state.settings.set(k, v);
+  const api = ext.activate({ subscriptions } as never);
+  await api.ready;
+  assert.match(stub.state.statusItems[0].tooltip, /ssl4code is not installed/);
+  assert.match(stub.state.warnings[0], /not installed/);
+  await ext.deactivate();
+});
+
+test('notebook cell: earlier cells are the prefix, later cells the suffix', async () => {
+  const { inline } = await activate();
+  const nb = new stub.NotebookDocument([
+    { text: 'import math\n' },
+    { kind: stub.NotebookCellKind.Markup, text: '## Circles' },
+    { text: 'def area(r):\n    return math.pi * r ** 2' },
+    { text: 'total = ar' },
+    { text: 'print(total)' },
+  ]);
+  stub.state.notebooks.push(nb);
+  const cell = nb.cells[3].document;
+  const items = await inline.provideInlineCompletionItems(cell as never, cell.positionAt(10) as never, auto as never, token() as never);
+  assert.equal(items?.length, 1);
+  assert.deepEqual(server.received[0].body, {
+    language: 'python',
+    segments: { prefix: 'import math\n\ndef area(r):\n    return math.pi * r ** 2\n\ntotal = ar', suffix: '\n\nprint(total)' },
+  });
+});
+
+test('snooze: no automatic requests until it ends; the manual trigger still asks', async () => {
+  const { inline, item, api } = await activate();
+  await stub.commands.executeCommand('ssl4code.snooze', 10);
+  assert.match(item.text, /snoozed/);
+  assert.ok(api.controls.snoozed());
+  const { doc, pos } = cursorAtEnd(new stub.TextDocument('y = |'));
+  assert.equal(await inline.provideInlineCompletionItems(doc as never, pos as never, auto as never, token() as never), undefined);
+  assert.equal(server.received.length, 0);
+  const invoke = { triggerKind: stub.InlineCompletionTriggerKind.Invoke, selectedCompletionInfo: undefined };
+  const items = await inline.provideInlineCompletionItems(doc as never, pos as never, invoke as never, token() as never);
+  assert.equal(items?.[0].insertText, 'a + b');
+  await stub.commands.executeCommand('ssl4code.trigger');
+  assert.ok(stub.state.executed.includes('editor.action.inlineSuggest.trigger'));
+  // snooze asks for minutes when none are given; resume ends it
+  stub.state.inputAnswer = '5';
+  await stub.commands.executeCommand('ssl4code.snooze');
+  assert.ok(api.controls.snoozedUntil > Date.now() + 4 * 60000 && api.controls.snoozedUntil <= Date.now() + 5 * 60000);
+  await stub.commands.executeCommand('ssl4code.resume');
+  assert.doesNotMatch(item.text, /snoozed/);
+  const other = new stub.TextDocument('z = ');  // (not 'y = ', whose answer is cached)
+  await inline.provideInlineCompletionItems(other as never, other.positionAt(4) as never, auto as never, token() as never);
+  assert.equal(server.received.length, 2);
+});
+
+test('languages: Python only; other languages are never sent, and saying so', async () => {
+  const { inline, dropdown } = await activate({ mode: 'both', languages: { javascript: true } });
+  assert.equal(stub.state.infos.length, 1);
+  assert.match(stub.state.infos[0], /completes python only; ignoring ssl4code.languages for javascript/);
+  const js = new stub.TextDocument('const x = ', 'javascript');
+  assert.equal(await inline.provideInlineCompletionItems(js as never, js.positionAt(10) as never, auto as never, token() as never), undefined);
+  assert.equal(await dropdown.provideCompletionItems(js as never, js.positionAt(10) as never, token() as never), undefined);
+  assert.equal(server.received.length, 0);
+  stub.state.activeLanguage = 'javascript';
+  await stub.commands.executeCommand('ssl4code.toggleLanguage');
+  assert.match(stub.state.infos[1], /javascript is not supported/);
+  // Python switched off and on again
+  stub.state.activeLanguage = 'python';
+  await stub.commands.executeCommand('ssl4code.toggleLanguage');
+  assert.deepEqual(stub.state.settings.get('languages'), { python: false, javascript: true });
+  const py = new stub.TextDocument('x = ');
+  assert.equal(await inline.provideInlineCompletionItems(py as never, py.positionAt(4) as never, auto as never, token() as never), undefined);
+  assert.equal(server.received.length, 0);
+  await stub.commands.executeCommand('ssl4code.toggleLanguage');
+  await inline.provideInlineCompletionItems(py as never, py.positionAt(4) as never, auto as never, token() as never);
+  assert.equal(server.received.length, 1);
+});
+
+test('no pythonPath: the Python extension\'s selected interpreter runs the server', async () => {
+  const { python, cleanup } = fakePython('ok');
+  try {
+    stub.reset();
+    for (const [k, v] of Object.entries({ serverUrl: await deadUrl() })) stub.state.settings.set(k, v);
+    stub.state.extensions.set('ms-python.python', {
+      isActive: true,
+      exports: { environments: { getActiveEnvironmentPath: () => ({ path: python }), resolveEnvironment: async () => undefined } },
+    });
+    const api = ext.activate({ subscriptions } as never);
+    const outcome = await api.ready;
+    assert.ok(outcome?.ok && outcome.started, JSON.stringify(outcome));
+    assert.ok(stub.state.output.some((l) => l.includes(`starting: ${python} -c`) && l.includes("the Python extension's interpreter")), stub.state.output.join('\n'));
+    await ext.deactivate();
+  } finally {
+    cleanup();
+  }
 });

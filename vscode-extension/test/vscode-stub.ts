@@ -22,6 +22,12 @@ export enum CompletionItemKind { Text = 0 }
 export enum StatusBarAlignment { Left = 1, Right = 2 }
 export enum InlineCompletionTriggerKind { Invoke = 0, Automatic = 1 }
 export enum ConfigurationTarget { Global = 1, Workspace = 2, WorkspaceFolder = 3 }
+export enum NotebookCellKind { Markup = 1, Code = 2 }
+
+export class Uri {
+  constructor(readonly scheme: string, readonly path: string, readonly fragment = '') {}
+  toString(): string { return `${this.scheme}:${this.path}${this.fragment ? '#' + this.fragment : ''}`; }
+}
 
 export class CompletionItem {
   insertText?: string;
@@ -56,8 +62,7 @@ export class CancellationTokenSource {
 
 /** A text document over a string, with VS Code's offset/position arithmetic. */
 export class TextDocument {
-  languageId = 'python';
-  constructor(readonly text: string) {}
+  constructor(readonly text: string, readonly languageId = 'python', readonly uri = new Uri('file', '/tmp/demo.py')) {}
   offsetAt(p: Position): number {
     const lines = this.text.split('\n');
     let offset = 0;
@@ -84,6 +89,18 @@ export class TextDocument {
   }
 }
 
+/** A notebook: its cells' documents have the `vscode-notebook-cell` scheme. */
+export class NotebookDocument {
+  readonly cells: { kind: NotebookCellKind; document: TextDocument }[];
+  constructor(cells: { kind?: NotebookCellKind; text: string; language?: string }[], path = '/tmp/demo.ipynb') {
+    this.cells = cells.map((c, i) => ({
+      kind: c.kind ?? NotebookCellKind.Code,
+      document: new TextDocument(c.text, c.language ?? (c.kind === NotebookCellKind.Markup ? 'markdown' : 'python'), new Uri('vscode-notebook-cell', path, `cell${i}`)),
+    }));
+  }
+  getCells() { return this.cells; }
+}
+
 // ---- state the tests look at
 export const state = {
   settings: new Map<string, unknown>(),
@@ -93,6 +110,16 @@ export const state = {
   inlineProviders: [] as unknown[],
   completionProviders: [] as { provider: unknown; triggers: string[] }[],
   configListeners: [] as Listener<{ affectsConfiguration(s: string): boolean }>[],
+  infos: [] as string[],
+  output: [] as string[],
+  outputShown: 0,
+  notebooks: [] as NotebookDocument[],
+  extensions: new Map<string, unknown>(),
+  warningAnswer: undefined as string | undefined,  // the button a warning's buttons "click"
+  inputAnswer: undefined as string | undefined,
+  quickPickAnswer: undefined as string | undefined,
+  executed: [] as string[],
+  activeLanguage: undefined as string | undefined,
 };
 
 export function reset(): void {
@@ -103,6 +130,16 @@ export function reset(): void {
   state.inlineProviders.length = 0;
   state.completionProviders.length = 0;
   state.configListeners.length = 0;
+  state.infos.length = 0;
+  state.output.length = 0;
+  state.outputShown = 0;
+  state.notebooks.length = 0;
+  state.extensions.clear();
+  state.warningAnswer = undefined;
+  state.inputAnswer = undefined;
+  state.quickPickAnswer = undefined;
+  state.executed.length = 0;
+  state.activeLanguage = undefined;
 }
 
 export class StatusBarItem {
@@ -132,6 +169,8 @@ export const workspace = {
       update: async (key: string, value: unknown) => setSetting(key, value),
     };
   },
+  get notebookDocuments() { return state.notebooks; },
+  workspaceFolders: undefined,
   onDidChangeConfiguration(fn: Listener<{ affectsConfiguration(s: string): boolean }>) {
     state.configListeners.push(fn);
     return disposable;
@@ -144,9 +183,21 @@ export const window = {
     state.statusItems.push(item);
     return item;
   },
-  async showWarningMessage(message: string) {
+  async showWarningMessage(message: string, ..._items: string[]) {
     state.warnings.push(message);
+    return state.warningAnswer;
+  },
+  async showInformationMessage(message: string) {
+    state.infos.push(message);
     return undefined;
+  },
+  async showInputBox() { return state.inputAnswer; },
+  async showQuickPick() { return state.quickPickAnswer; },
+  createOutputChannel(_name: string) {
+    return { appendLine: (line: string) => { state.output.push(line); }, show: () => { state.outputShown++; }, dispose: () => undefined };
+  },
+  get activeTextEditor() {
+    return state.activeLanguage ? { document: new TextDocument('', state.activeLanguage) } : undefined;
   },
 };
 
@@ -156,8 +207,13 @@ export const commands = {
     return disposable;
   },
   async executeCommand(id: string, ...args: unknown[]) {
+    state.executed.push(id);
     return state.commands.get(id)?.(...args);
   },
+};
+
+export const extensions = {
+  getExtension(id: string) { return state.extensions.get(id); },
 };
 
 export const languages = {
