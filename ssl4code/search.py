@@ -195,10 +195,28 @@ def beam_search(model, logits, state, index, frag=b'', stop='word', width=4, max
     return sorted(done.items(), key=lambda kv: -kv[1])
 
 # %% ../nbs/05a_search.ipynb #827edc3c
+def _storages(x):
+    "The distinct tensor storages in a nest of tuples and lists (a state, a `(state, row)` pair, logits): `{key: bytes}`."
+    if isinstance(x, torch.Tensor):
+        s = x.untyped_storage()
+        return {s.data_ptr(): s.nbytes()}
+    out = {}
+    if isinstance(x, (tuple, list)):
+        for o in x: out.update(_storages(o))
+    return out
+
 class StateCache:
-    "Logits and model states after recent token sequences (tuples of ids), the least recently used dropped first."
-    def __init__(self, size=128): self.size, self.items = size, collections.OrderedDict()
+    "Logits and model states after recent token sequences (tuples of ids); the least recently used go first when there are more than `size` or their tensors pass `max_mb`."
+    def __init__(self, size=1024, max_mb=160):
+        self.size, self.max_bytes, self.items = size, max_mb * 2**20, collections.OrderedDict()
+        self.refs, self.sizes, self.nbytes = collections.Counter(), {}, 0    # per storage: entries using it, bytes
     def __len__(self): return len(self.items)
+
+    def _count(self, entry, sign):
+        for key, n in _storages(entry).items():
+            self.refs[key] += sign
+            if sign > 0 and self.refs[key] == 1: self.sizes[key] = n; self.nbytes += n
+            if sign < 0 and self.refs[key] == 0: self.nbytes -= self.sizes.pop(key); del self.refs[key]
 
     def exact(self, ids):
         "`(logits, state)` after exactly `ids`, or None."
@@ -218,6 +236,8 @@ class StateCache:
 
     def put(self, ids, logits, state):
         if self.size <= 0: return
+        if ids in self.items: self._count(self.items.pop(ids), -1)
         self.items[ids] = (logits, state)
-        self.items.move_to_end(ids)
-        while len(self.items) > self.size: self.items.popitem(last=False)
+        self._count(self.items[ids], +1)
+        while len(self.items) > self.size or (self.nbytes > self.max_bytes and len(self.items) > 1):
+            self._count(self.items.popitem(last=False)[1], -1)

@@ -6,7 +6,7 @@
 __all__ = ['DEFAULT_PORT', 'health_info', 'create_app', 'cli_serve', 'cli_complete']
 
 # %% ../nbs/05_serve.ipynb #acbdde79
-import argparse, json, os, platform, sys, uuid
+import argparse, json, os, platform, sys, threading, uuid
 
 import torch
 
@@ -63,6 +63,14 @@ def create_app(completer, cors_origins=None, max_body=1_000_000):
     from werkzeug.exceptions import HTTPException
     app = Flask('ssl4code.serve')
     app.config['MAX_CONTENT_LENGTH'] = max_body
+    newest, newest_lock = {}, threading.Lock()     # each editor's latest request
+
+    def superseded_check(user):
+        "A function that turns true once a newer request from `user` arrives."
+        with newest_lock:
+            if len(newest) > 10_000: newest.clear()
+            n = newest[user] = newest.get(user, 0) + 1
+        return lambda: newest.get(user) != n
 
     @app.post('/autocomplete')
     def autocomplete():
@@ -78,8 +86,9 @@ def create_app(completer, cors_origins=None, max_body=1_000_000):
         if not isinstance(seg, dict): raise _bad("missing 'segments': an object with 'prefix' and 'suffix'")
         prefix = _text_field(seg, 'prefix', where='segments.')
         suffix = _text_field(seg, 'suffix', required=False, where='segments.')
-        lang = data.get('language') or 'python'
-        res = completer(prefix, suffix, stop='line') if str(lang).lower() == 'python' else []
+        lang, user = data.get('language') or 'python', data.get('user')
+        cancelled = superseded_check(user) if isinstance(user, str) and user else None
+        res = completer.ghost(prefix, suffix, cancelled=cancelled) if str(lang).lower() == 'python' else []
         return jsonify(id=f'cmpl-{uuid.uuid4()}', choices=[{'index': i, 'text': c.text} for i, c in enumerate(res)])
 
     @app.get('/health')
@@ -115,10 +124,12 @@ def _completer_args(p):
     p.add_argument('--context', type=int, default=2000, metavar='CHARS', help='characters of the prompt the model reads (default: 2000)')
     p.add_argument('--device', default='cpu', help='cpu or cuda (default: cpu, fast enough for a small model)')
     p.add_argument('--torch-threads', type=int, default=1, metavar='N', help='threads torch may use per request (default: 1)')
+    p.add_argument('--line-prob', type=float, default=Completer.LINE_PROB, metavar='P',
+                   help=f'ghost text goes on to the end of the line when that is this likely (default: {Completer.LINE_PROB})')
 
 def _make_completer(a):
     torch.set_num_threads(max(1, a.torch_threads))
-    return Completer(a.checkpoint, device=a.device, context_chars=a.context)
+    return Completer(a.checkpoint, device=a.device, context_chars=a.context, line_prob=a.line_prob)
 
 DEFAULT_PORT = 7330   # not 5000 (macOS's AirPlay receiver), 8000/8080 (web servers) or 8888 (Jupyter)
 
