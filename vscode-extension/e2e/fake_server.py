@@ -10,18 +10,19 @@ appended as one JSON line to `--log`, so a test can check what the extension sen
 import argparse, json, signal, sys, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-# end of the prefix -> completions, best first (raw, untrimmed: the extension trims)
+# end of the prefix -> completions, best first, as the real server sends them: trimmed against
+# the text after the cursor (`print(|)` gets '"hello"', not '"hello")'); the extension shows them as they come
 TABLE = [
-    ('return ', ['a + b\n\n\ndef other():\n    pass\n', 'a - b']),
-    ('print(', ['"hello")']),
-    ('result = ad', ['d(1, 2)\n']),
-    ('import o', ['s\n']),
+    ('return ', ['a + b', 'a - b']),
+    ('print(', ['"hello"']),
+    ('result = ad', ['d(1, 2)']),
+    ('import o', ['s']),
 ]
 
 
 # a notebook cell that uses a name defined in an earlier cell: answered only when the earlier
 # cell is in the prefix (the extension sends earlier cells as the prefix)
-NOTEBOOK = ('def compute_average(', 'result = compute_av', ['erage([1, 2, 3])\n'])
+NOTEBOOK = ('def compute_average(', 'result = compute_av', ['erage([1, 2, 3])'])
 
 
 def complete(prefix):

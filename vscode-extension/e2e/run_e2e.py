@@ -437,6 +437,29 @@ def pick_prompt(server, before, prompts, what):
     raise E2EFailure(f'the server proposes nothing usable for {what} after any of these prompts: {answers}')
 
 
+MIDLINE_PROMPTS = ['print(', 'print(sys.arg', 'print(os.path.jo', 'print(len(', 'print(str(']
+
+
+def balanced(line):
+    "Every bracket of `line` closed by one of its kind, in order."
+    stack = []
+    for ch in line:
+        if ch in '([{': stack.append(ch)
+        elif ch in ')]}':
+            if not stack or '([{'[')]}'.index(ch)] != stack.pop(): return False
+    return not stack
+
+
+def pick_midline(server, before, fake):
+    "A prompt ending inside brackets that the editor closes as they are typed, which the server completes there."
+    answers = {}
+    for prompt in MIDLINE_PROMPTS[:1] if fake else MIDLINE_PROMPTS[1:]:
+        choices = server.complete(before + '\n' + prompt, ')' * prompt.count('(') + '\n')
+        if choices and choices[0].strip(): return prompt
+        answers[prompt] = choices
+    raise E2EFailure(f'the server proposes nothing mid-line after any of these prompts: {answers}')
+
+
 def scenario(editor, server, cs, fake, timeout):
     page = editor.page
     # 1. inline: ghost text from the server, Tab accepts it
@@ -482,15 +505,24 @@ def scenario(editor, server, cs, fake, timeout):
         check(text == base + 'a + b', f'file on disk after Tab: {text!r}')
     log(f'inline: accepted, file on disk ends with {text[-40:]!r}')
 
-    if fake:  # mid-line: `print(|)`: the fake proposes '"hello")', shown without the ')' already there
-        editor.type('\nprint(')
-        ghost = editor.wait_ghost(timeout)
+    # mid-line: the editor closes `(` as it is typed (`print(|)`); the server trims its answer against
+    # the `)` already there, the extension shows it as it comes, and Tab leaves the line balanced
+    mid = pick_midline(server, editor.path.read_text(), fake)
+    log(f'inline mid-line: typing {mid!r}')
+    editor.type('\n' + mid)
+    ghost = editor.wait_ghost(timeout)
+    log(f'inline mid-line: ghost text {ghost!r}')
+    if fake:
         check(ghost == '"hello"', f'mid-line ghost text: expected \'"hello"\', got {ghost!r}')
-        page.keyboard.press('Tab')
-        text = editor.save()
+    page.keyboard.press('Tab')
+    text = editor.save()
+    line = text.rstrip('\n').rsplit('\n', 1)[-1]
+    check(balanced(line), f'mid-line accept left the line unbalanced: {line!r}')
+    check(line.strip().startswith(mid) and len(line.strip()) > len(mid) + mid.count('('), f'mid-line accept: the line is {line!r}')
+    if fake:
         check(text.rstrip().endswith('print("hello")'), f'mid-line accept: file ends with {text[-40:]!r}')
-        log(f'inline mid-line: accepted, file on disk ends with {text[-40:]!r}')
-        page.keyboard.press('End')  # after the ')' that was already there
+    log(f'inline mid-line: accepted, the line reads {line.strip()!r}')
+    page.keyboard.press('End')  # after the ')' that was already there
 
     # 2. dropdown: switch the mode; Ctrl+Space lists the server's completion; pick it
     log('dropdown: switching ssl4code.mode to "dropdown"')

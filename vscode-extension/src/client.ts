@@ -5,6 +5,7 @@
 export interface CompletionRequest {
   prefix: string;
   suffix: string;
+  user?: string;  // which editor asks: a newer request from it supersedes an older one on the server
   language?: string;
 }
 
@@ -50,7 +51,7 @@ export async function fetchCompletions(serverUrl: string, req: CompletionRequest
   const timer = setTimeout(() => { timedOut = true; controller.abort(); }, opts.timeoutMs);
   const onAbort = () => controller.abort();
   opts.signal?.addEventListener('abort', onAbort);
-  const body = JSON.stringify({ language: req.language ?? 'python', segments: { prefix: req.prefix, suffix: req.suffix } });
+  const body = JSON.stringify({ language: req.language ?? 'python', segments: { prefix: req.prefix, suffix: req.suffix }, ...(req.user ? { user: req.user } : {}) });
   try {
     let response: Response;
     let text: string;

@@ -1,12 +1,12 @@
 // The completion logic behind both providers, free of VS Code: window the document around the
-// cursor, serve from the cache, debounce, cancel the older request, ask the server, trim.
+// cursor, serve from the cache, debounce, cancel the older request, ask the server. The server
+// trims its answers against the text after the cursor (one place does it): the client shows them.
 
 import { CancelledError, FetchLike, ServerError, fetchCompletions } from './client';
 import { CompletionCache } from './cache';
 import { Settings } from './config';
 import { Latest, sleep } from './debounce';
 import { Status } from './status';
-import { trimCompletion } from './trim';
 
 export interface Context {
   prefix: string;  // text before the cursor (already cut to the context window)
@@ -18,6 +18,19 @@ export interface Context {
 export function contextWindow(offset: number, contextChars: number): { start: number; end: number } {
   return { start: Math.max(0, offset - contextChars), end: offset + Math.max(1, Math.floor(contextChars / 4)) };
 }
+
+/** The first line start at or after `start` in `text` (before `limit`): a window that starts at a
+ * line start keeps the same first lines while the cursor moves on, which the server's cache of
+ * model states can reuse. */
+export function lineStart(text: string, start: number, limit: number): number {
+  if (start <= 0) return 0;
+  const nl = text.indexOf('\n', start - 1);
+  return nl >= 0 && nl < limit ? nl + 1 : start;
+}
+
+/** Identifies this editor's requests to the server, so that a newer request supersedes an older
+ * one still waiting there. */
+export const EDITOR_ID = `vscode-${Math.random().toString(36).slice(2, 10)}`;
 
 export interface CompleteOptions {
   signal?: AbortSignal;  // VS Code's cancellation token, as a signal
@@ -55,7 +68,7 @@ export class Engine {
     const t0 = Date.now();
     const what = `POST ${s.serverUrl}/v1/completions (${ctx.prefix.length}+${ctx.suffix.length} chars)`;
     try {
-      const choices = await fetchCompletions(s.serverUrl, { language: 'python', ...ctx }, {
+      const choices = await fetchCompletions(s.serverUrl, { language: 'python', user: EDITOR_ID, ...ctx }, {
         timeoutMs: s.timeoutMs,
         signal,
         fetch: this.fetchImpl,
@@ -83,12 +96,9 @@ export class Engine {
     this.cache.clear();
   }
 
-  private shown(choices: string[], ctx: Context): string[] {
+  private shown(choices: string[], _ctx: Context): string[] {
     const out: string[] = [];
-    for (const choice of choices) {
-      const text = trimCompletion(choice, ctx.suffix);
-      if (text !== undefined && !out.includes(text)) out.push(text);
-    }
+    for (const text of choices) if (text.trim() && !out.includes(text)) out.push(text);
     return out;
   }
 }

@@ -45,8 +45,12 @@ export function contextAt(document: vscode.TextDocument, position: vscode.Positi
     return notebookContext(texts, cell.index, text.slice(0, offset), text.slice(offset), contextChars);
   }
   const { start, end } = contextWindow(document.offsetAt(position), contextChars);
+  const first = document.positionAt(start);
+  // from a line start: the window keeps its first lines while the cursor moves on, and the
+  // server's cache of model states reuses what it read for them
+  const from = first.character > 0 && first.line < position.line ? new vscode.Position(first.line + 1, 0) : first;
   return {
-    prefix: document.getText(new vscode.Range(document.positionAt(start), position)),
+    prefix: document.getText(new vscode.Range(from, position)),
     suffix: document.getText(new vscode.Range(position, document.positionAt(end))),
   };
 }

@@ -3,7 +3,7 @@
 // the next by a blank line. Only Python code cells count (markdown and other languages are
 // skipped); the result is cut to the same window as in a file.
 
-import { Context, contextWindow } from './engine';
+import { Context, contextWindow, lineStart } from './engine';
 
 export interface CellText {
   kind: 'code' | 'markup';
@@ -24,5 +24,5 @@ export function notebookContext(cells: CellText[], index: number, before: string
   const prefix = above.map((t) => t + CELL_SEPARATOR).join('') + before;
   const suffix = after + below.map((t) => CELL_SEPARATOR + t).join('');
   const { start, end } = contextWindow(prefix.length, contextChars);
-  return { prefix: prefix.slice(start), suffix: suffix.slice(0, end - prefix.length) };
+  return { prefix: prefix.slice(lineStart(prefix, start, prefix.length)), suffix: suffix.slice(0, end - prefix.length) };
 }

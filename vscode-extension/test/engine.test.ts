@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { FetchLike } from '../src/client';
 import { DEFAULTS, Settings } from '../src/config';
-import { Engine, contextWindow } from '../src/engine';
+import { EDITOR_ID, Engine, contextWindow, lineStart } from '../src/engine';
 import { Status } from '../src/status';
 
 /** A fake fetch that answers `choices(prefix)` after `delayMs`, honouring the abort signal. */
@@ -31,11 +31,11 @@ function makeEngine(fetch: FetchLike, overrides: Partial<Settings> = {}) {
   return { engine: new Engine(() => settings, status, fetch), status, warnings, settings };
 }
 
-test('asks the server and returns trimmed suggestions', async () => {
-  const { fetch, calls } = fakeFetch(() => ['a + b\n\ndef other():', 'a + b\n']);
+test('asks the server and shows its suggestions as they come (the server trims them)', async () => {
+  const { fetch, calls } = fakeFetch(() => ['a + b', 'a + b', '  ', 'a - b']);
   const { engine, status } = makeEngine(fetch);
   const out = await engine.complete({ prefix: 'def add(a, b):\n    return ', suffix: '\n' });
-  assert.deepEqual(out, ['a + b']);  // both choices trim to the same text: shown once
+  assert.deepEqual(out, ['a + b', 'a - b']);  // once each, nothing blank
   assert.equal(calls.length, 1);
   assert.equal(status.state, 'ready');
 });
@@ -96,12 +96,24 @@ test('the cache answers repeated prefixes and typing through, without the server
   assert.equal(calls.length, 1);
 });
 
-test('the cache keeps raw answers: trimming follows the current text after the cursor', async () => {
-  const { fetch, calls } = fakeFetch(() => ['x)\n    pass']);
+test('mid-line, the text is shown as the server sent it: the client does not trim it again', async () => {
+  const { fetch } = fakeFetch(() => ['len(x)']);
   const { engine } = makeEngine(fetch);
-  assert.deepEqual(await engine.complete({ prefix: 'f(', suffix: '\n' }), ['x)\n    pass']);
-  assert.deepEqual(await engine.complete({ prefix: 'f(', suffix: ')\n' }), ['x']);
-  assert.equal(calls.length, 1);
+  assert.deepEqual(await engine.complete({ prefix: 'print(', suffix: ')\n' }), ['len(x)']);  // not `len(x`
+});
+
+test('each request names this editor, so that the server can drop the older ones', async () => {
+  const bodies: any[] = [];
+  const fetch: FetchLike = async (_url, init) => {
+    bodies.push(JSON.parse(init.body as string));
+    return new Response(JSON.stringify({ id: 'cmpl-x', choices: [] }), { status: 200 });
+  };
+  const { engine } = makeEngine(fetch);
+  await engine.complete({ prefix: 'a', suffix: '' });
+  await engine.complete({ prefix: 'ab', suffix: '' });
+  assert.equal(bodies.length, 2);
+  assert.ok(EDITOR_ID.startsWith('vscode-'));
+  assert.deepEqual(bodies.map((b) => b.user), [EDITOR_ID, EDITOR_ID]);
 });
 
 test('disabled: nothing is asked', async () => {
@@ -125,4 +137,15 @@ test('a down server: no suggestions, status unreachable, one warning for many ke
 test('the context window: contextChars before the cursor, a quarter after', () => {
   assert.deepEqual(contextWindow(5000, 2000), { start: 3000, end: 5500 });
   assert.deepEqual(contextWindow(10, 2000), { start: 0, end: 510 });
+});
+
+test('the window starts at a line start, which stays put while the cursor moves on', () => {
+  const text = 'aaaa\nbbbb\ncccc';
+  assert.equal(lineStart(text, 0, text.length), 0);
+  assert.equal(lineStart(text, 5, text.length), 5);    // already a line start
+  assert.equal(lineStart(text, 2, text.length), 5);    // mid-line: the next line
+  assert.equal(lineStart(text, 7, text.length), 10);
+  assert.equal(lineStart(text, 12, text.length), 12);  // no line start left before the cursor: as it is
+  const starts = new Set([12, 13, 14].map((end) => lineStart(text, Math.max(0, end - 9), end)));
+  assert.deepEqual([...starts], [5]);                  // three keystrokes, one window start
 });

@@ -5,6 +5,7 @@ stub.install();
 import { after, before, beforeEach, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { TestServer, deadUrl, json, startServer } from './http-helper';
+import { EDITOR_ID } from '../src/engine';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const ext = require('../src/extension') as typeof import('../src/extension');
 
@@ -62,15 +63,15 @@ test('ghost text: an inline item at the cursor with the server\'s text', async (
   assert.equal(items?.length, 1);
   assert.equal(items![0].insertText, 'a + b');
   assert.deepEqual(items![0].range, new stub.Range(pos, pos));
-  assert.deepEqual(server.received[0].body, { language: 'python', segments: { prefix: 'def add(a, b):\n    return ', suffix: '\n' } });
+  assert.deepEqual(server.received[0].body, { language: 'python', segments: { prefix: 'def add(a, b):\n    return ', suffix: '\n' }, user: EDITOR_ID });
 });
 
-test('the prefix sent is cut to contextChars', async () => {
+test('the prefix sent is cut to contextChars, from a line start', async () => {
   const { inline } = await activate({ contextChars: 20 });
   const { doc, pos } = cursorAtEnd(new stub.TextDocument('# ' + 'x'.repeat(100) + '\nimport |'));
   await inline.provideInlineCompletionItems(doc as never, pos as never, auto as never, token() as never);
   const body = server.received[0].body as { segments: { prefix: string } };
-  assert.equal(body.segments.prefix, 'x'.repeat(12) + '\nimport ');
+  assert.equal(body.segments.prefix, 'import ');  // the last 20 characters, from their first line start
 });
 
 test('no automatic ghost text in the middle of code, nor in dropdown mode, nor while the list is open', async () => {
@@ -226,6 +227,7 @@ test('notebook cell: earlier cells are the prefix, later cells the suffix', asyn
   assert.deepEqual(server.received[0].body, {
     language: 'python',
     segments: { prefix: 'import math\n\ndef area(r):\n    return math.pi * r ** 2\n\ntotal = ar', suffix: '\n\nprint(total)' },
+    user: EDITOR_ID,
   });
 });
 
