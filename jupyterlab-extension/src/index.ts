@@ -94,6 +94,21 @@ export function neighbourCells(widget: unknown): { before: string[]; after: stri
   return { before: lastCells(before, MAX_BEFORE), after: firstCells(after, MAX_AFTER) };
 }
 
+/**
+ * Whether the editor holds Python: in a notebook, its language (from its metadata; a cell's mimeType is
+ * text/plain until the kernel has told its language); elsewhere (a file editor), the editor's mimeType.
+ */
+export function isPython(widget: unknown, mimeType: string | undefined): boolean {
+  if (widget instanceof NotebookPanel) {
+    const model = widget.content.model;
+    const info = model?.getMetadata('language_info') as { name?: string } | undefined;
+    const spec = model?.getMetadata('kernelspec') as { language?: string } | undefined;
+    const language = info?.name ?? spec?.language;
+    return !language || /python/i.test(language);
+  }
+  return /python/i.test(mimeType ?? '');
+}
+
 export class SSL4CodeInlineProvider implements IInlineCompletionProvider {
   readonly identifier = 'ssl4code';
   readonly name = 'ssl4code';
@@ -113,8 +128,7 @@ export class SSL4CodeInlineProvider implements IInlineCompletionProvider {
         return EMPTY; // superseded while waiting: never sent
       }
     }
-    const mime = request.mimeType ?? '';
-    if (mime && !/python/i.test(mime)) {
+    if (!isPython(context.widget, request.mimeType)) {
       return EMPTY;
     }
     const { before, after } = neighbourCells(context.widget);
