@@ -5,26 +5,26 @@
 # %% auto #0
 __all__ = ['notebook_context', 'RequestError', 'parse_request', 'CompletionService', 'SSL4Code', 'CompleteHandler']
 
-# %% ../nbs/06_jupyterlab.ipynb #9c0261b3
+# %% ../nbs/06_jupyterlab.ipynb #dd6f0d77
 import asyncio, collections, json, os, threading, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-# %% ../nbs/06_jupyterlab.ipynb #a2f9a0b6
+# %% ../nbs/06_jupyterlab.ipynb #d9cd5075
 import tornado.web
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 from traitlets import Integer, Unicode
 from traitlets.config import Configurable
 
-# %% ../nbs/06_jupyterlab.ipynb #f4f9c209
+# %% ../nbs/06_jupyterlab.ipynb #b6af4eca
 def notebook_context(prefix, suffix='', before=(), after=(), max_before=8000, max_after=2000):
     "`(text before the cursor, text after it)` for a cursor in a cell: the cells `before` and `after` it joined around the cell's `prefix` and `suffix`."
     full_prefix = '\n\n'.join([*before, prefix])[-max_before:]
     full_suffix = '\n\n'.join([suffix, *after])[:max_after] if after else suffix[:max_after]
     return full_prefix, full_suffix
 
-# %% ../nbs/06_jupyterlab.ipynb #12e05f84
+# %% ../nbs/06_jupyterlab.ipynb #66f2f194
 class RequestError(ValueError):
     "A completion request that is not well formed (the handler answers 400 with the message)."
 
@@ -50,7 +50,7 @@ def parse_request(data):
     if not isinstance(client, str) or type(seq) is not int: raise RequestError("'client' must be a string and 'seq' an integer")
     return context, dict(stop=stop, n=n), client, seq
 
-# %% ../nbs/06_jupyterlab.ipynb #41c6f580
+# %% ../nbs/06_jupyterlab.ipynb #6fe2154d
 class CompletionService:
     "Completions for the JupyterLab front end from one `Completer`, loaded on first use and run on one worker thread."
     def __init__(self, checkpoint=None, device='cpu', torch_threads=1, completer=None, max_clients=1000):
@@ -101,7 +101,7 @@ class CompletionService:
         return {'checkpoint': (c.checkpoint if c else self.checkpoint) or 'shipped', 'device': self.device,
                 'loaded': c is not None, 'model': c.name if c else None, 'load_ms': self.load_ms}
 
-# %% ../nbs/06_jupyterlab.ipynb #d57114fe
+# %% ../nbs/06_jupyterlab.ipynb #f8c889ad
 class SSL4Code(Configurable):
     "Options of the ssl4code Jupyter server extension."
     checkpoint = Unicode(None, allow_none=True, config=True,
@@ -123,7 +123,7 @@ class CompleteHandler(APIHandler):
     @tornado.web.authenticated
     def get(self): self.finish(json.dumps(self.service.info()))
 
-# %% ../nbs/06_jupyterlab.ipynb #8adb97a8
+# %% ../nbs/06_jupyterlab.ipynb #be6fb133
 def _jupyter_server_extension_points():
     "Tells Jupyter which module is the server extension."
     return [{'module': 'ssl4code.jupyterlab'}]
