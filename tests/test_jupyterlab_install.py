@@ -3,7 +3,8 @@
 
 CI installs the package editable, which installs no data_files, so the install test makes a real plain
 install of this checkout into a fresh virtual environment of its own (one that sees this environment's
-packages through a .pth file, so nothing is downloaded; the build runs without isolation). In that
+packages through a .pth file; the build uses this environment's setuptools when it can make wheels,
+else pip's default isolated build, which fetches setuptools from the package index). In that
 environment sys.prefix is the new one, so Jupyter finds the extensions exactly where a user's
 `pip install ssl4code` puts them, with no search-path settings. `jupyter labextension list` and
 `jupyter server extension list` are run as the modules those commands are (`python -m
@@ -44,7 +45,13 @@ def plain_install(tmp_path_factory):
     env = {k: v for k, v in os.environ.items() if not k.startswith(('PYTHONPATH', 'JUPYTER_', 'PIP_'))}
     env.update(JUPYTER_CONFIG_DIR=str(tmp / 'user-config'), JUPYTER_DATA_DIR=str(tmp / 'user-data'),
                PIP_DISABLE_PIP_VERSION_CHECK='1')
-    r = subprocess.run([str(py), '-m', 'pip', 'install', '--no-deps', '--no-build-isolation', '--no-index', '-q', str(src)],
+    # build with this environment's setuptools when it can make wheels (>= 70.1, or the wheel package),
+    # else as pip does by default, in an isolated build environment (which asks the package index)
+    local = subprocess.run([sys.executable, '-c', 'import importlib.util as u, setuptools; from packaging.version import parse; '
+                            'assert u.find_spec("wheel") or parse(setuptools.__version__) >= parse("70.1")'],
+                           capture_output=True).returncode == 0
+    how = ['--no-build-isolation', '--no-index'] if local else []
+    r = subprocess.run([str(py), '-m', 'pip', 'install', '--no-deps', *how, '-q', str(src)],
                        env=env, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr
     return py, venv, env
