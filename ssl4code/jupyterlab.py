@@ -71,6 +71,10 @@ class CompletionService:
             self.load_ms = 1000 * (time.perf_counter() - t0)
         return self._completer
 
+    def warm(self):
+        "Start loading the model on the worker thread (a front end asks when a page opens, so the first keystroke need not wait)."
+        return self.executor.submit(lambda: self.completer)
+
     def saw(self, client, seq):
         "Note request `seq` of `client`; return whether a newer one of that client was seen already."
         with self.lock:
@@ -110,7 +114,7 @@ class SSL4Code(Configurable):
     torch_threads = Integer(1, config=True, help='Threads torch may use for a completion (0: leave torch as it is).')
 
 class CompleteHandler(APIHandler):
-    "`POST <base_url>/ssl4code/complete`: a completion; `GET`: what the service runs. Jupyter's authentication applies."
+    "`POST <base_url>/ssl4code/complete`: a completion; `GET`: what the service runs (`?load=1`: start loading the model). Jupyter's authentication applies."
     def initialize(self, service): self.service = service
 
     @tornado.web.authenticated
@@ -121,7 +125,9 @@ class CompleteHandler(APIHandler):
         self.finish(json.dumps(answer))
 
     @tornado.web.authenticated
-    def get(self): self.finish(json.dumps(self.service.info()))
+    def get(self):
+        if self.get_argument('load', '') == '1': self.service.warm()
+        self.finish(json.dumps(self.service.info()))
 
 # %% ../nbs/06_jupyterlab.ipynb #be6fb133
 def _jupyter_server_extension_points():
