@@ -189,6 +189,18 @@ const plugin: JupyterFrontEndPlugin<void> = {
   activate: (app: JupyterFrontEnd, manager: ICompletionProviderManager): void => {
     manager.registerInlineProvider(new SSL4CodeInlineProvider());
     console.log('ssl4code: inline completion provider registered');
+    // Have the server load the model now, so that the first keystroke need not wait for it
+    // (JupyterLab gives a provider 5 s before it drops its answer).
+    const settings = ServerConnection.makeSettings();
+    const url = URLExt.join(settings.baseUrl, 'ssl4code', 'complete') + '?load=1';
+    ServerConnection.makeRequest(url, { method: 'GET' }, settings).then(
+      response => {
+        if (!response.ok) {
+          console.warn('ssl4code: the server extension answered', response.status);
+        }
+      },
+      err => console.warn('ssl4code: the server extension is unreachable', err)
+    );
   }
 };
 
