@@ -4,10 +4,11 @@ A real `jupyter lab` starts on a free port of 127.0.0.1 with a token, from this 
 pointed at the prebuilt front end (ssl4code/labextension/) and at the server extension's config
 (jupyter-config/) through JUPYTER_PATH and JUPYTER_CONFIG_PATH, since an editable install (CI's) installs
 no data_files (tests/test_jupyterlab_install.py checks a plain install). Then:
-- the completion endpoint refuses requests without Jupyter's token (403) and answers with it;
-- Debian's Chromium, driven by Playwright, opens a notebook whose first cell defines `greet`, types
-  `message = gr` in the second cell, sees the model's ghost text, accepts it with Tab, saves, and the
-  saved .ipynb holds the typed text followed by exactly the ghost text.
+- Debian's Chromium, driven by Playwright, opens a notebook whose first cell defines `greet` (which
+  makes the server load the model, lazily, before the first keystroke), types `message = gr` in the
+  second cell, sees the model's ghost text, accepts it with Tab, saves, and the saved .ipynb holds the
+  typed text followed by exactly the ghost text;
+- the completion endpoint refuses requests without Jupyter's token (403) and answers with it.
 
 The browser test installs its toolchain first, as the VS Code e2e does (apt: chromium; pip: playwright;
 seconds when present). It is skipped only when that install fails and the package clients cannot reach
@@ -98,26 +99,6 @@ def test_server_extension_loaded(lab):
     assert 'ssl4code: completions at /ssl4code/complete' in log.read_text(), log.read_text()[-5000:]
 
 
-def test_endpoint_needs_jupyters_token(lab):
-    base, _, log = lab
-    url = f'{base}/ssl4code/complete'
-    req = {'before': [EARLIER], 'prefix': TYPED, 'suffix': '', 'after': [], 'client': 'curl', 'seq': 1}
-    assert request(url, req)[0] == 403                                             # no token at all
-    assert request(url, req, {'Authorization': 'token wrong'})[0] == 403            # a wrong one
-    # with a valid XSRF pair (a page of another site can't set it, but a script can): still no token, still 403
-    assert request(url, req, {'Cookie': '_xsrf=abc', 'X-XSRFToken': 'abc'})[0] == 403
-    assert request(url, method='GET')[0] == 403
-    status, body = request(url, req, {'Authorization': f'token {TOKEN}'})
-    assert status == 200, body
-    answer = json.loads(body)
-    assert answer['stale'] is False and answer['completions'], answer
-    assert answer['completions'][0]['text'].startswith('eet'), answer             # greet, from the earlier cell
-    status, body = request(url, {'prefix': 3}, {'Authorization': f'token {TOKEN}'})
-    assert status == 400 and "'prefix' must be a string" in body, body
-    status, body = request(url, method='GET', headers={'Authorization': f'token {TOKEN}'})
-    assert status == 200 and json.loads(body)['loaded'] and json.loads(body)['checkpoint'].endswith('default.pt'), body
-
-
 # ---- the browser test's toolchain: Debian's Chromium and Playwright for Python (never `playwright install`)
 
 def registries_unreachable():
@@ -152,6 +133,12 @@ def chromium():
     return shutil.which('chromium')
 
 
+def model_info(base):
+    status, body = request(f'{base}/ssl4code/complete', method='GET', headers={'Authorization': f'token {TOKEN}'})
+    assert status == 200, body
+    return json.loads(body)
+
+
 def saved_source(nb, i):
     src = json.loads(nb.read_text())['cells'][i]['source']
     return ''.join(src) if isinstance(src, list) else src
@@ -161,6 +148,7 @@ def test_ghost_text_in_a_real_jupyterlab(lab, chromium):
     from playwright.sync_api import sync_playwright
     base, nb, log = lab
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    assert not model_info(base)['loaded']                     # lazy: nothing has asked for a completion yet
     console = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=[
@@ -178,11 +166,18 @@ def test_ghost_text_in_a_real_jupyterlab(lab, chromium):
                 assert time.monotonic() < deadline, 'the ssl4code front end did not load'
                 page.wait_for_timeout(100)
             t_open = time.monotonic() - t0
+            # opening JupyterLab asked the server to load the model (GET ?load=1), before any keystroke
+            deadline = time.monotonic() + 60
+            while not model_info(base)['loaded']:
+                assert time.monotonic() < deadline, 'opening JupyterLab did not make the server load the model'
+                page.wait_for_timeout(200)
+            t_loaded = time.monotonic() - t0
             cells.nth(1).locator('.cm-content').click()
+            t_type = time.monotonic()
             page.keyboard.type(TYPED, delay=40)
             ghost = page.locator('span.jp-GhostText[data-provided-by="ssl4code"]')
             ghost.wait_for(timeout=60_000)                   # the first request loads the model
-            t_ghost = time.monotonic() - t0 - t_open
+            t_ghost = time.monotonic() - t_type
             shown = ghost.inner_text()
             assert shown.startswith('eet'), f'ghost text {shown!r}: expected the name defined in the earlier cell'
             page.keyboard.press('Tab')
@@ -193,7 +188,8 @@ def test_ghost_text_in_a_real_jupyterlab(lab, chromium):
                 page.wait_for_timeout(100)
             assert saved_source(nb, 1) == TYPED + shown
             assert saved_source(nb, 0) == EARLIER
-            print(f'notebook open {t_open:.1f} s, ghost text {shown!r} {t_ghost:.1f} s after typing began')
+            print(f'notebook open {t_open:.1f} s, model loaded {t_loaded:.1f} s, '
+                  f'ghost text {shown!r} {t_ghost:.1f} s after typing began')
         except BaseException:
             page.screenshot(path=str(ARTIFACTS / 'failure.png'))
             (ARTIFACTS / 'console.log').write_text('\n'.join(console))
@@ -202,3 +198,23 @@ def test_ghost_text_in_a_real_jupyterlab(lab, chromium):
             raise
         finally:
             browser.close()
+
+
+def test_endpoint_needs_jupyters_token(lab):
+    base, _, log = lab
+    url = f'{base}/ssl4code/complete'
+    req = {'before': [EARLIER], 'prefix': TYPED, 'suffix': '', 'after': [], 'client': 'curl', 'seq': 1}
+    assert request(url, req)[0] == 403                                             # no token at all
+    assert request(url, req, {'Authorization': 'token wrong'})[0] == 403            # a wrong one
+    # with a valid XSRF pair (a page of another site can't set it, but a script can): still no token, still 403
+    assert request(url, req, {'Cookie': '_xsrf=abc', 'X-XSRFToken': 'abc'})[0] == 403
+    assert request(url, method='GET')[0] == 403
+    status, body = request(url, req, {'Authorization': f'token {TOKEN}'})
+    assert status == 200, body
+    answer = json.loads(body)
+    assert answer['stale'] is False and answer['completions'], answer
+    assert answer['completions'][0]['text'].startswith('eet'), answer             # greet, from the earlier cell
+    status, body = request(url, {'prefix': 3}, {'Authorization': f'token {TOKEN}'})
+    assert status == 400 and "'prefix' must be a string" in body, body
+    status, body = request(url, method='GET', headers={'Authorization': f'token {TOKEN}'})
+    assert status == 200 and json.loads(body)['loaded'] and json.loads(body)['checkpoint'].endswith('default.pt'), body
