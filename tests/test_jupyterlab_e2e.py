@@ -174,11 +174,15 @@ def test_ghost_text_in_a_real_jupyterlab(lab, chromium):
             t_loaded = time.monotonic() - t0
             cells.nth(1).locator('.cm-content').click()
             t_type = time.monotonic()
+            posts = []
+            page.on('request', lambda r: posts.append(r) if r.method == 'POST' and '/ssl4code/complete' in r.url else None)
             page.keyboard.type(TYPED, delay=40)
             ghost = page.locator('span.jp-GhostText[data-provided-by="ssl4code"]')
             ghost.wait_for(timeout=60_000)                   # the first request loads the model
             t_ghost = time.monotonic() - t_type
             shown = ghost.inner_text()
+            # JupyterLab asks the provider at every keystroke; the debounce sends only a few of them
+            assert 1 <= len(posts) <= len(TYPED) // 2, f'{len(posts)} requests for {len(TYPED)} keystrokes'
             assert shown.startswith('eet'), f'ghost text {shown!r}: expected the name defined in the earlier cell'
             page.keyboard.press('Tab')
             page.keyboard.press('Control+s')
@@ -188,8 +192,8 @@ def test_ghost_text_in_a_real_jupyterlab(lab, chromium):
                 page.wait_for_timeout(100)
             assert saved_source(nb, 1) == TYPED + shown
             assert saved_source(nb, 0) == EARLIER
-            print(f'notebook open {t_open:.1f} s, model loaded {t_loaded:.1f} s, '
-                  f'ghost text {shown!r} {t_ghost:.1f} s after typing began')
+            print(f'notebook open {t_open:.1f} s, model loaded {t_loaded:.1f} s, ghost text {shown!r} '
+                  f'{t_ghost:.1f} s after typing began, {len(posts)} requests for {len(TYPED)} keystrokes')
         except BaseException:
             page.screenshot(path=str(ARTIFACTS / 'failure.png'))
             (ARTIFACTS / 'console.log').write_text('\n'.join(console))
