@@ -40,6 +40,8 @@ export interface ICompletionRequest {
   client: string;
   /** Increases with every request of this client. */
   seq: number;
+  /** How many completions at most (JupyterLab cycles through them with Alt+] and Alt+[). */
+  n: number;
 }
 
 /** Characters of context sent at most on each side (the model reads about 2000 before the cursor). */
@@ -138,7 +140,8 @@ export class SSL4CodeInlineProvider implements IInlineCompletionProvider {
       before,
       after,
       client: this.client,
-      seq
+      seq,
+      n: 3
     };
     this.inFlight?.abort(); // an older request is of no use any more
     const abort = new AbortController();
