@@ -8,7 +8,8 @@ no data_files (tests/test_jupyterlab_install.py checks a plain install). Then:
   makes the server load the model, lazily, before the first keystroke), types `message = gr` in the
   second cell, sees the model's ghost text, accepts it with Tab, saves, and the saved .ipynb holds the
   typed text followed by exactly the ghost text;
-- the completion endpoint refuses requests without Jupyter's token (403) and answers with it.
+- the completion endpoint refuses requests without Jupyter's token (403) and answers with it, and the
+  Jupyter server, model loaded, still listens on its own port only.
 
 The browser test installs its toolchain first, as the VS Code e2e does (apt: chromium; pip: playwright;
 seconds when present). It is skipped only when that install fails and the package clients cannot reach
@@ -85,7 +86,7 @@ def lab(tmp_path_factory):
             except OSError: pass
             assert time.monotonic() < deadline, f'jupyter lab did not start in 90 s:\n{log.read_text()[-5000:]}'
             time.sleep(0.3)
-        yield base, nb, log
+        yield base, nb, log, proc.pid
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try: proc.wait(15)
@@ -95,7 +96,7 @@ def lab(tmp_path_factory):
 
 
 def test_server_extension_loaded(lab):
-    base, _, log = lab
+    base, _, log, _ = lab
     assert 'ssl4code: completions at /ssl4code/complete' in log.read_text(), log.read_text()[-5000:]
 
 
@@ -146,7 +147,7 @@ def saved_source(nb, i):
 
 def test_ghost_text_in_a_real_jupyterlab(lab, chromium):
     from playwright.sync_api import sync_playwright
-    base, nb, log = lab
+    base, nb, log, _ = lab
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     assert not model_info(base)['loaded']                     # lazy: nothing has asked for a completion yet
     console = []
@@ -204,8 +205,24 @@ def test_ghost_text_in_a_real_jupyterlab(lab, chromium):
             browser.close()
 
 
+def listening_ports(pid):
+    "The TCP ports process `pid` listens on (Linux: its socket inodes looked up in /proc/net/tcp*)."
+    inodes = set()
+    for fd in Path(f'/proc/{pid}/fd').iterdir():
+        try: target = os.readlink(fd)
+        except OSError: continue
+        if target.startswith('socket:['): inodes.add(target[8:-1])
+    ports = set()
+    for table in ('/proc/net/tcp', '/proc/net/tcp6'):
+        if not Path(table).exists(): continue
+        for line in Path(table).read_text().splitlines()[1:]:
+            f = line.split()
+            if f[3] == '0A' and f[9] in inodes: ports.add(int(f[1].rsplit(':', 1)[1], 16))   # 0A: LISTEN
+    return ports
+
+
 def test_endpoint_needs_jupyters_token(lab):
-    base, _, log = lab
+    base, _, log, pid = lab
     url = f'{base}/ssl4code/complete'
     req = {'before': [EARLIER], 'prefix': TYPED, 'suffix': '', 'after': [], 'client': 'curl', 'seq': 1}
     assert request(url, req)[0] == 403                                             # no token at all
@@ -222,3 +239,5 @@ def test_endpoint_needs_jupyters_token(lab):
     assert status == 400 and "'prefix' must be a string" in body, body
     status, body = request(url, method='GET', headers={'Authorization': f'token {TOKEN}'})
     assert status == 200 and json.loads(body)['loaded'] and json.loads(body)['checkpoint'].endswith('default.pt'), body
+    if Path(f'/proc/{pid}/fd').is_dir():                    # the model runs inside Jupyter: no port of its own
+        assert listening_ports(pid) == {int(base.rsplit(':', 1)[1])}, listening_ports(pid)
