@@ -25,6 +25,19 @@ min_python = cfg['min_python']
 lib_path = cfg['lib_path']
 entry_points = {'console_scripts': cfg.get('console_scripts', '').split()}
 
+# JupyterLab (issue 21): the prebuilt front end (built by tools/build_labextension.py, committed) and the
+# config that enables the server extension, installed where Jupyter looks, so a plain install enables both.
+# (An editable install copies no data_files: see nbs/06_jupyterlab.ipynb for a development set-up.)
+from pathlib import Path
+labext = Path(lib_path)/'labextension'
+labext_dirs = {}
+for p in sorted(labext.rglob('*')):
+    if p.is_file(): labext_dirs.setdefault(p.parent, []).append(p.as_posix())
+data_files = [((Path('share/jupyter/labextensions/ssl4code')/d.relative_to(labext)).as_posix(), files)
+              for d, files in labext_dirs.items()]
+data_files.append(('etc/jupyter/jupyter_server_config.d', ['jupyter-config/jupyter_server_config.d/ssl4code.json']))
+labext_package_data = [(d.relative_to(lib_path)/'*').as_posix() for d in labext_dirs]
+
 setuptools.setup(
     name=cfg['lib_name'],
     license=lic[0],
@@ -37,7 +50,8 @@ setuptools.setup(
     url=cfg['git_url'],
     packages=setuptools.find_packages(include=[lib_path, lib_path + '.*']),
     include_package_data=True,
-    package_data={lib_path: ['assets/*']},
+    package_data={lib_path: ['assets/*'] + labext_package_data},
+    data_files=data_files,
     install_requires=requirements,
     extras_require={'dev': dev_requirements},
     python_requires='>=' + cfg['min_python'],
