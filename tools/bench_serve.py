@@ -33,6 +33,7 @@ def start_server(args):
     cmd = ([exe] if exe else [sys.executable, '-c', 'import sys; from ssl4code.core import main; sys.exit(main())'])
     cmd += ['serve', '--port', '0', '--torch-threads', str(args.torch_threads), '--context', str(args.context)]
     if args.checkpoint: cmd += ['--checkpoint', args.checkpoint]
+    cmd += getattr(args, 'serve_args', [])   # more `ssl4code serve` options (tools/bench_editor.py)
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     port, lines, found = [None], [], threading.Event()
     def read():
