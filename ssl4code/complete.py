@@ -289,7 +289,7 @@ def toy_completer(**options):
 def ghost(self: Completer, prefix, suffix='', line_prob=None, cancelled=None, **options):
     "Ghost text for the cursor: the best word completion, extended to the end of the line when the extension's own probability is at least `line_prob`; [] when nothing clears the bar."
     line_prob = self.line_prob if line_prob is None else line_prob
-    word = self(prefix, suffix, n=1, stop='word', cancelled=cancelled, **options)
+    word = self(prefix, suffix, stop='word', cancelled=cancelled, **options)   # the list's search (n), its best
     best = word[0] if word else None
     if best and line_prob <= 1:
         more = self(prefix + best.text, '', n=1, stop='line', min_prob=line_prob, min_len=1, cancelled=cancelled)

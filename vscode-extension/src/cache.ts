@@ -2,8 +2,10 @@
 //
 // Only the last KEY_CHARS characters of the prefix form the key: the prefix window sent to
 // the server slides as the user types, and a key of bounded length stays cheap to compare.
-// "Typing through" a suggestion (typing exactly the characters it proposed) finds the entry
-// the suggestion came from and serves the rest of it without asking the server again.
+// Only the same text gets a cached answer. While the user types through a suggestion, VS Code
+// keeps showing its rest by itself until the provider answers; the provider then asks the
+// server, whose answer for the longer text is better informed (the rest of an old suggestion
+// was right less often: tools/bench_editor.py --typed-through).
 
 export const KEY_CHARS = 256;
 
@@ -30,41 +32,16 @@ export class CompletionCache {
     }
   }
 
-  /** The cached choices for `prefix`: an exact hit, or the rest of earlier choices whose start
-   * the user has typed since. `undefined` when nothing applies (ask the server). */
+  /** The cached choices for `prefix` (the same last KEY_CHARS characters); `undefined` when
+   * there are none (ask the server). */
   get(prefix: string): string[] | undefined {
     const key = cacheKey(prefix);
     const hit = this.entries.get(key);
-    if (hit) {
-      this.set(key, hit);
-      return hit;
-    }
-    const rest = this.typedThrough(prefix, key);
-    if (rest.length) {
-      this.set(key, rest);
-      return rest;
-    }
-    return undefined;
+    if (hit) this.set(key, hit);
+    return hit;
   }
 
   clear(): void {
     this.entries.clear();
-  }
-
-  private typedThrough(prefix: string, key: string): string[] {
-    const found: string[] = [];
-    const newestFirst = [...this.entries].reverse();
-    for (const [oldKey, choices] of newestFirst) {
-      for (const choice of choices) {
-        // typed = choice[0:k], for k from 1 to len - 1 (something must remain to suggest)
-        for (let k = 1; k < choice.length; k++) {
-          const typed = choice.slice(0, k);
-          if (!prefix.endsWith(typed)) continue;
-          if (cacheKey(oldKey + typed) === key && !found.includes(choice.slice(k))) found.push(choice.slice(k));
-        }
-      }
-      if (found.length) return found;
-    }
-    return found;
   }
 }

@@ -22,7 +22,7 @@ export const DEFAULTS: Settings = {
   enable: true,
   mode: 'inline',
   debounceMs: 150,
-  contextChars: 2000,
+  contextChars: 10000,
   timeoutMs: 3000,
   startServer: true,
   pythonPath: '',
