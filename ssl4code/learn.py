@@ -73,13 +73,13 @@ def place_of(prefix):
     if c.isalnum() or c == '_': return 'mid_word'
     return 'other'
 
-# %% ../nbs/08_learn.ipynb #0f6dd653
+# %% ../nbs/08_learn.ipynb #4ffb62b1
 class EventLog:
     "Append events as JSON lines to `path`: each line with one `os.write` on an `O_APPEND` file, so a crash spares every earlier line."
     def __init__(self, path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.fd, self.lock, self.warned = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), threading.Lock(), False
+        self.fd, self.lock, self.warned = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, 'O_BINARY', 0), 0o600), threading.Lock(), False
         size = os.fstat(self.fd).st_size
         if size:   # a writer killed mid-line left a torn line: end it, so our first line starts clean
             with open(self.path, 'rb') as f:
@@ -145,17 +145,25 @@ def read_events(path):
             if isinstance(e, dict) and isinstance(e.get('type'), str): out.append(e)
     return out
 
-# %% ../nbs/08_learn.ipynb #7081d0d1
+# %% ../nbs/08_learn.ipynb #f00c6d9d
 def _pct(xs, q):
     xs = sorted(xs)
     return round(xs[min(len(xs) - 1, int(q * len(xs)))], 2) if xs else None
+
+def _is_completion(e):
+    "A well-formed completion record (a hand-edited or foreign line is skipped, not a crash)."
+    return (e.get('type') == 'completion' and isinstance(e.get('completion_id'), str) and e.get('place') in PLACES
+            and isinstance(e.get('choices'), list) and all(type(n) is int for n in e['choices'])
+            and isinstance(e.get('latency_ms'), (int, float)) and
+            (not isinstance(e.get('probs'), list) or all(isinstance(p, (int, float)) for p in e['probs'])))
 
 def _outcomes(events):
     "The completion records by id, and `{(completion_id, choice_index): accepted}` for every suggestion shown."
     comps, shown = {}, {}
     for e in events:
         t, k = e.get('type'), (e.get('completion_id'), e.get('choice_index'))
-        if t == 'completion': comps[e['completion_id']] = e
+        if t == 'completion':
+            if _is_completion(e): comps[e['completion_id']] = e
         elif t in ('view', 'dismiss'): shown.setdefault(k, False)
         elif t == 'select': shown[k] = True
     return comps, shown
@@ -174,7 +182,7 @@ def stats(events):
         places[place]['viewed'] += 1
         places[place]['selected'] += ok
         if ok and sel_kind.get((cid, i)): partial += 1
-        elif ok and c and i < len(c['choices']):
+        elif ok and c and isinstance(i, int) and 0 <= i < len(c['choices']):
             chars += c['choices'][i]; places[place]['chars'] += c['choices'][i]
     viewed, selected = len(shown), sum(shown.values())
     lat = [c['latency_ms'] for c in comps.values()]
@@ -230,14 +238,14 @@ def record_typing(completer, files, log, max_chars=None, **options):
             i += 1
     return log
 
-# %% ../nbs/08_learn.ipynb #6f4f3047
+# %% ../nbs/08_learn.ipynb #92fe1eca
 def place_thresholds(events, base_min_prob=0.0, stop=None, min_views=30, max_lost=0.02, max_prob=0.95):
     "`{place: min_prob}`: per cursor place, the highest bar that hides at most `max_lost` of the characters accepted there."
     comps, shown = _outcomes(events)
     rows = defaultdict(list)
     for (cid, i), ok in shown.items():
         c = comps.get(cid)
-        if c and 'probs' in c and i < len(c['probs']) and (stop is None or c.get('stop') == stop):
+        if c and isinstance(c.get('probs'), list) and isinstance(i, int) and i < min(len(c['probs']), len(c['choices'])) and (stop is None or c.get('stop') == stop):
             rows[c['place']].append((c['probs'][i], ok, c['choices'][i]))
     out = {}
     for place in PLACES:
@@ -314,7 +322,7 @@ def write_corpus(out, train, valid, tokenizer):
         'splits': {'train': {'files': len(train)}, 'valid': {'files': len(valid)}}}))
     return encode_dataset(out, tokenizer=tokenizer, progress=False)
 
-# %% ../nbs/08_learn.ipynb #391180cb
+# %% ../nbs/08_learn.ipynb #1921790c
 def _say(log, msg): print(msg, file=log or sys.stderr, flush=True)
 
 def finetune(sources, out, checkpoint=None, minutes=5.0, steps=None, lr=1e-3, general=0.5, holdout=0.2,
@@ -356,8 +364,8 @@ def finetune(sources, out, checkpoint=None, minutes=5.0, steps=None, lr=1e-3, ge
               'curve': [{'time': r['time'], 'loss': r['loss']} for r in trainer.history if r['kind'] == 'valid']}
     b, a = before['heldout']['saved'], after['heldout']['saved']
     report['kept'] = 'finetuned' if a >= b else 'original'
-    meta = {**ck.get('meta', {}), 'finetuned_from': str(ckpt), 'finetune': {k: report[k] for k in ('sources', 'steps', 'seconds', 'lr', 'general')},
-            'heldout_saved': {'before': b, 'after': a}}
+    meta = {'finetuned_from': str(ckpt), 'finetune': {k: report[k] for k in ('sources', 'steps', 'seconds', 'lr', 'general')},
+            'heldout_saved': {'before': b, 'after': a}, 'base': ck.get('meta', {})}
     if a >= b: save_checkpoint(out/'model.pt', tuned, tok, meta)
     else:
         save_checkpoint(out/'finetuned.pt', tuned, tok, meta)
@@ -370,14 +378,14 @@ def finetune(sources, out, checkpoint=None, minutes=5.0, steps=None, lr=1e-3, ge
                   f"{out/'model.pt'} is a copy of the original model; the fine-tuned one is {out/'finetuned.pt'}.")
     return report
 
-# %% ../nbs/08_learn.ipynb #82f57c26
+# %% ../nbs/08_learn.ipynb #76ef27be
 def cli_finetune(argv):
     "`ssl4code finetune SOURCE... --out RUN_DIR`: adapt a model to your own code, and show whether it helped."
     p = argparse.ArgumentParser(prog='ssl4code finetune', description=
         'Continue training a model on your own Python files. A fifth of the files (by a hash of their names) '
         'is held out; keystrokes saved on them are measured before and after. RUN_DIR/model.pt is the better '
         'of the two (a loud warning says when that is the original), for `ssl4code serve --checkpoint RUN_DIR/model.pt`; '
-        'RUN_DIR/finetune.json has the figures. Your code stays on this machine.')
+        'RUN_DIR/finetune.json has the figures; RUN_DIR/data the corpus (your code and its token ids). Your code stays on this machine.')
     p.add_argument('sources', nargs='+', metavar='SOURCE', help='folders or .py files of your code')
     p.add_argument('--out', required=True, metavar='RUN_DIR', help='folder to write (must not hold a model.pt)')
     p.add_argument('--from', dest='checkpoint', metavar='CHECKPOINT', help='model to start from (default: the shipped model)')
