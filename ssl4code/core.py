@@ -107,6 +107,8 @@ COMMANDS = {
     'eval':      ('ssl4code.evaluate', 'cli_eval',   'evaluate a checkpoint: bits per character, accuracy, keystrokes saved'),
     'serve':     ('ssl4code.serve', 'cli_serve',     'serve completions over HTTP (default model if no checkpoint)'),
     'complete':  ('ssl4code.serve', 'cli_complete',  'complete the code read on stdin'),
+    'finetune':  ('ssl4code.learn', 'cli_finetune', 'fine-tune a model on your own code (kept only if your held-out files complete better)'),
+    'stats':     ('ssl4code.learn', 'cli_stats',    'acceptance rate, characters accepted, latency of the recorded events'),
     'vscode':    ('ssl4code.vscode', 'cli_vscode',   'install the VS Code extension shipped in the package'),
 }
 

@@ -6,13 +6,14 @@
 __all__ = ['DEFAULT_PORT', 'health_info', 'create_app', 'cli_serve', 'cli_complete']
 
 # %% ../nbs/05_serve.ipynb #acbdde79
-import argparse, ctypes, json, os, platform, sys, threading, uuid
+import argparse, ctypes, json, os, platform, sys, threading, time, uuid
 
 import torch
 
 import ssl4code
 from .core import UserError
 from .complete import Completer
+from .learn import EventLog, default_events_path, place_of, place_thresholds, read_events, validate_event
 
 # %% ../nbs/05_serve.ipynb #6fa09937
 def _bad(message):
@@ -57,8 +58,8 @@ def health_info(completer):
             'context_chars': completer.context_chars, 'arch': platform.machine(),
             'cpu_count': os.cpu_count(), 'cuda_devices': [], 'version': {'git_describe': ssl4code.__version__}}
 
-def create_app(completer, cors_origins=None, max_body=1_000_000):
-    "A Flask app serving `completer`: /autocomplete, /v1/completions, /health, /v1/health."
+def create_app(completer, cors_origins=None, max_body=1_000_000, events=None, thresholds=None):
+    "A Flask app serving `completer`: /autocomplete, /v1/completions, /v1/events, /health, /v1/health; answers and events go to `events` (an `EventLog`), and `thresholds` raise the bar per cursor place."
     from flask import Flask, jsonify, request
     from werkzeug.exceptions import HTTPException
     app = Flask('ssl4code.serve')
@@ -72,12 +73,19 @@ def create_app(completer, cors_origins=None, max_body=1_000_000):
             n = newest[user] = newest.get(user, 0) + 1
         return lambda: newest.get(user) != n
 
+    def answered(endpoint, prefix, suffix, res, t0, stop):
+        "The answer's id; the answer goes to the event log (without the code: `08_learn`)."
+        cid = f'cmpl-{uuid.uuid4()}'
+        if events is not None: events.completion(cid, prefix, suffix, res, 1000 * (time.perf_counter() - t0), endpoint, stop)
+        return cid
+
     @app.post('/autocomplete')
     def autocomplete():
-        data = _json_body(request)
-        prompt = _text_field(data, 'prompt')
-        res = completer(prompt, _text_field(data, 'suffix', required=False), **_options(data))
-        return jsonify(success=True, prediction=[c.text for c in res], probs=[round(c.prob, 4) for c in res])
+        data, t0 = _json_body(request), time.perf_counter()
+        prompt, suffix, options = _text_field(data, 'prompt'), _text_field(data, 'suffix', required=False), _options(data)
+        res = completer(prompt, suffix, **options)
+        cid = answered('/autocomplete', prompt, suffix, res, t0, options.get('stop', 'word'))
+        return jsonify(success=True, id=cid, prediction=[c.text for c in res], probs=[round(c.prob, 4) for c in res])
 
     @app.post('/v1/completions')
     def completions():
@@ -88,12 +96,24 @@ def create_app(completer, cors_origins=None, max_body=1_000_000):
         suffix = _text_field(seg, 'suffix', required=False, where='segments.')
         lang, user = data.get('language') or 'python', data.get('user')
         cancelled = superseded_check(user) if isinstance(user, str) and user else None
+        t0 = time.perf_counter()
         res = completer.ghost(prefix, suffix, cancelled=cancelled) if str(lang).lower() == 'python' else []
-        return jsonify(id=f'cmpl-{uuid.uuid4()}', choices=[{'index': i, 'text': c.text} for i, c in enumerate(res)])
+        if thresholds and res and res[0].prob < thresholds.get(place_of(prefix), 0.0): res = []   # rarely taken here
+        cid = answered('/v1/completions', prefix, suffix, res, t0, 'ghost')
+        return jsonify(id=cid, choices=[{'index': i, 'text': c.text} for i, c in enumerate(res)])
+
+    @app.post('/v1/events')
+    def event():
+        if events is None: return jsonify(success=False, error='events are not recorded (ssl4code serve --no-events)'), 404
+        data = _json_body(request)
+        if request.args.get('select_kind') and 'select_kind' not in data: data['select_kind'] = request.args['select_kind']
+        try: events.append(validate_event(data))
+        except ValueError as e: raise _bad(str(e)) from None
+        return jsonify(success=True)
 
     @app.get('/health')
     @app.get('/v1/health')
-    def health(): return jsonify(health_info(completer))
+    def health(): return jsonify({**health_info(completer), 'events': events is not None})
 
     @app.errorhandler(HTTPException)
     def http_error(e):
@@ -149,12 +169,20 @@ def cli_serve(argv):
     p.add_argument('--threads', type=int, default=4, metavar='N', help='request threads (default: 4)')
     p.add_argument('--cors', action='append', metavar='ORIGIN', help='allow browser pages from ORIGIN (repeatable; default: none)')
     p.add_argument('--max-body', type=int, default=1_000_000, metavar='BYTES', help='largest request body (default: 1000000)')
+    p.add_argument('--events', metavar='FILE', help=f'record answers and editors\' view/select/dismiss events here, as JSON lines, '
+                   f'without the code (default: {default_events_path()})')
+    p.add_argument('--no-events', action='store_true', help='record nothing')
+    p.add_argument('--calibrate', action='store_true', help='raise the bar for ghost text where the recorded events say it is rarely accepted')
     a = p.parse_args(argv)
     from waitress import create_server
     _one_malloc_arena()
     comp = _make_completer(a)
     comp('import os\n')
-    try: server = create_server(create_app(comp, a.cors, a.max_body), host=a.host, port=a.port, threads=a.threads)
+    path = None if a.no_events else Path(a.events or default_events_path())
+    try: events = EventLog(path) if path else None
+    except OSError as e: raise UserError(f"cannot record events in {path}: {e.strerror or e} (or pass --no-events)") from None
+    thresholds = place_thresholds(read_events(path), stop='ghost') if a.calibrate and path and path.exists() else None
+    try: server = create_server(create_app(comp, a.cors, a.max_body, events, thresholds), host=a.host, port=a.port, threads=a.threads)
     except OSError as e: raise UserError(f"cannot listen on {a.host}:{a.port}: {e.strerror or e}") from None
     print(f"ssl4code serve: {comp.name} model ({comp.num_params:,} parameters) from {comp.checkpoint}\n"
           f"listening on http://{a.host}:{server.effective_port} (Ctrl-C to stop)", flush=True)

@@ -1,10 +1,15 @@
 // VS Code glue: settings, output channel, status bar item, commands, the server it starts, and
 // the two providers. The logic lives in the other modules, which tests run without VS Code.
 
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ServerError } from './client';
 import { Settings, SUPPORTED_LANGUAGES, languageEnabled, readSettings, unsupportedLanguages, wantsDropdown, wantsInline } from './config';
 import { Context, Engine, contextWindow } from './engine';
+import { EventReporter } from './events';
+import { runFinetune, withCheckpoint } from './finetune';
 import { CellText, notebookContext } from './notebook';
 import { FAILURE_TEXT, Outcome, ServerManager, launchers } from './server';
 import { Status, clickCommand } from './status';
@@ -72,7 +77,8 @@ export class Controls {
 }
 
 export class InlineProvider implements vscode.InlineCompletionItemProvider {
-  constructor(private readonly engine: Engine, private readonly settings: () => Settings, private readonly controls = new Controls()) {}
+  constructor(private readonly engine: Engine, private readonly settings: () => Settings, private readonly controls = new Controls(),
+              private readonly events?: EventReporter) {}
 
   async provideInlineCompletionItems(
     document: vscode.TextDocument,
@@ -91,7 +97,11 @@ export class InlineProvider implements vscode.InlineCompletionItemProvider {
     try {
       const texts = await this.engine.complete(ctx, { signal, debounce: automatic, lane: 'inline' });
       if (token.isCancellationRequested) return undefined;
-      return texts.map((text) => new vscode.InlineCompletionItem(text, new vscode.Range(position, position)));
+      const items = texts.map((text) => new vscode.InlineCompletionItem(text, new vscode.Range(position, position)));
+      // events: the first item is the ghost text shown; its command runs when it is accepted
+      const accept = items.length ? this.events?.shown(ctx.prefix, texts[0]) : this.events?.nothingShown();
+      if (accept) items[0].command = { command: 'ssl4code.accepted', title: 'accepted', arguments: accept };
+      return items;
     } finally {
       dispose();
     }
@@ -218,7 +228,10 @@ export function activate(context: vscode.ExtensionContext): Api {
   });
   let activeUrl: string | undefined;
   const effective = (): Settings => ({ ...settings, serverUrl: activeUrl ?? settings.serverUrl });
-  const engine = new Engine(effective, status, undefined, log);
+  const events = new EventReporter(() => effective().serverUrl, log);
+  const engine = new Engine(effective, status, events.fetch, log);
+  let checkpoint = context.workspaceState?.get<string>('ssl4code.checkpoint');  // a model fine-tuned on this workspace
+  if (checkpoint && !fs.existsSync(checkpoint)) checkpoint = undefined;
 
   // One start-up at a time: a later call waits for the earlier one.
   let chain: Promise<Outcome | undefined> = Promise.resolve(undefined);
@@ -226,9 +239,12 @@ export function activate(context: vscode.ExtensionContext): Api {
     chain = chain.then(async () => {
       if (!settings.enable && !force) return undefined;
       status.server(force ? 'starting' : 'connecting');
-      const candidates = launchers({ pythonPath: settings.pythonPath || undefined, selectedInterpreter: settings.pythonPath ? undefined : await selectedInterpreter() });
+      const candidates = launchers({ pythonPath: settings.pythonPath || undefined, selectedInterpreter: settings.pythonPath ? undefined : await selectedInterpreter() })
+        .map((l) => withCheckpoint(l, checkpoint));
       const outcome = force ? await manager.start(candidates) : await manager.ensure(settings.serverUrl, candidates, settings.startServer);
       engine.reset();
+      events.reset();
+      events.enabled = outcome.ok && outcome.health?.events === true;   // the server records events (not with --no-events)
       if (outcome.ok) {
         activeUrl = outcome.url;
         status.server('up', '', outcome.url);
@@ -307,6 +323,33 @@ export function activate(context: vscode.ExtensionContext): Api {
     await config.update('languages', { ...settings.languages, [language]: !languageEnabled(settings, language) }, vscode.ConfigurationTarget.Global);
   };
 
+  // "ssl4code: Fine-tune on this workspace": train on its files, then serve the result
+  const finetune = async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    if (!folder) { void vscode.window.showInformationMessage('ssl4code: open a folder to fine-tune on its Python files.'); return; }
+    const base = context.globalStorageUri?.fsPath ?? path.join(os.tmpdir(), 'ssl4code');
+    const out = path.join(base, 'finetune', new Date().toISOString().replace(/[:.]/g, '-'));
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    const candidates = launchers({ pythonPath: settings.pythonPath || undefined, selectedInterpreter: settings.pythonPath ? undefined : await selectedInterpreter() });
+    output.show(true);
+    log(`fine-tuning on ${folder} into ${out}`);
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'ssl4code: fine-tuning on this workspace', cancellable: true },
+      (progress, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        return runFinetune(candidates, folder, out, 5, { onOutput: (l) => log(`[finetune] ${l}`), onProgress: (l) => progress.report({ message: l.slice(0, 120) }), signal: controller.signal });
+      });
+    log(`fine-tuning: ${result.message}`);
+    if (!result.ok || !result.model) { void vscode.window.showWarningMessage(`ssl4code: ${result.message}`); return; }
+    checkpoint = result.model;
+    await context.workspaceState?.update('ssl4code.checkpoint', checkpoint);
+    const outcome = await connect(true);   // restart the server we manage with the new model
+    const note = outcome?.ok ? `now serving ${checkpoint}` : `the server did not restart with ${checkpoint}: see "Show log"`;
+    void (result.kept === 'finetuned' ? vscode.window.showInformationMessage(`ssl4code: ${result.message}; ${note}`)
+      : vscode.window.showWarningMessage(`ssl4code: ${result.message}; ${note}`));
+  };
+
   const stopOnExit = () => manager.killNow();
   if (current) process.removeListener('exit', current.stopOnExit);
   process.once('exit', stopOnExit);
@@ -330,6 +373,8 @@ export function activate(context: vscode.ExtensionContext): Api {
     }),
     vscode.commands.registerCommand('ssl4code.showLog', () => output.show(true)),
     vscode.commands.registerCommand('ssl4code.serverActions', () => serverActions()),
+    vscode.commands.registerCommand('ssl4code.accepted', (id: string, index: number, viewId: string) => events.accepted(id, index, viewId)),
+    vscode.commands.registerCommand('ssl4code.finetune', finetune),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration('ssl4code')) return;
       const before = settings;
@@ -341,7 +386,7 @@ export function activate(context: vscode.ExtensionContext): Api {
       const serverChanged = before.serverUrl !== settings.serverUrl || before.pythonPath !== settings.pythonPath || before.startServer !== settings.startServer;
       if (settings.enable && (serverChanged || (!before.enable && !activeUrl))) void connect(false);
     }),
-    vscode.languages.registerInlineCompletionItemProvider(selector, new InlineProvider(engine, effective, controls)),
+    vscode.languages.registerInlineCompletionItemProvider(selector, new InlineProvider(engine, effective, controls, events)),
     vscode.languages.registerCompletionItemProvider(selector, new DropdownProvider(engine, effective, controls), '.'),
   );
   log(`activated; serverUrl ${settings.serverUrl}, startServer ${settings.startServer}`);
