@@ -7,6 +7,7 @@ __all__ = ['DEFAULT_PORT', 'health_info', 'create_app', 'cli_serve', 'cli_comple
 
 # %% ../nbs/05_serve.ipynb #acbdde79
 import argparse, ctypes, json, os, platform, sys, threading, time, uuid
+from pathlib import Path
 
 import torch
 

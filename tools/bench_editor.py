@@ -86,47 +86,52 @@ def below(text, end):
     nl = text.find('\n', end)
     return '' if nl < 0 else text[nl:]
 
+def type_windows(windows, suggest):
+    "Type `windows`; `suggest(text, end)` makes the function that gives the suggestion shown at each cursor. Returns the counts."
+    keys, chars, shown, accepted = 0, 0, 0, 0
+    for name, text, start, end in windows:
+        at, i = suggest(text, end), start
+        while i < end:
+            top = at(i)
+            keys += 1
+            if top:
+                shown += 1
+                if text.startswith(top, i) and i + len(top) <= end: accepted += 1; i += len(top); continue
+            i += 1
+        chars += end - start
+    return dict(chars=chars, keys=keys, shown=shown, accepted=accepted)
+
 def type_completions(conn, windows, a):
     "Type through /v1/completions as the extension asks; returns the counts and the latencies."
-    times, keys, chars, shown, accepted = [], 0, 0, 0, 0
-    for name, text, start, end in windows:
+    times = []
+    def suggest(text, end):
         cache, doc_after = ClientCache(typed_through=a.typed_through), below(text, end)
-        i = start
-        while i < end:
+        def at(i):
             doc = text[:i] + doc_after
             prefix, suffix = window(doc, i, a.context, a.window)
-            keys += 1
-            choices = cache.get(prefix) if worth_asking(suffix) else None
-            if choices is None and worth_asking(suffix):
+            if not worth_asking(suffix): return None
+            choices = cache.get(prefix)
+            if choices is None:
                 data, dt = post(conn, '/v1/completions', {'language': 'python', 'segments': {'prefix': prefix, 'suffix': suffix},
                                                           'user': 'bench-editor'})
                 times.append(dt)
                 choices = [c['text'] for c in data['choices']]
                 cache.set(prefix, choices)
             top = choices[0] if choices else None
-            if top is not None and a.client_trim: top = client_trim(top, suffix)
-            if top:
-                shown += 1
-                if text.startswith(top, i) and i + len(top) <= end: accepted += 1; i += len(top); continue
-            i += 1
-        chars += end - start
-    return dict(chars=chars, keys=keys, shown=shown, accepted=accepted, requests=len(times)), times
+            return client_trim(top, suffix) if top and a.client_trim else top
+        return at
+    return dict(**type_windows(windows, suggest), requests=len(times)), times
 
 def type_autocomplete(conn, windows, a):
     "Type through /autocomplete with the whole text before the cursor."
-    times, keys, chars, shown, accepted = [], 0, 0, 0, 0
-    for name, text, start, end in windows:
-        i = start
-        while i < end:
+    times = []
+    def suggest(text, end):
+        def at(i):
             data, dt = post(conn, '/autocomplete', {'prompt': text[:i]})
-            times.append(dt); keys += 1
-            top = data['prediction'][0] if data['prediction'] else None
-            if top:
-                shown += 1
-                if text.startswith(top, i) and i + len(top) <= end: accepted += 1; i += len(top); continue
-            i += 1
-        chars += end - start
-    return dict(chars=chars, keys=keys, shown=shown, accepted=accepted, requests=len(times)), times
+            times.append(dt)
+            return data['prediction'][0] if data['prediction'] else None
+        return at
+    return dict(**type_windows(windows, suggest), requests=len(times)), times
 
 def summary(counts, times):
     ms = lambda x: round(1000 * x, 2)

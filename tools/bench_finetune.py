@@ -10,27 +10,15 @@ its load to RESULTS. The project must not be in the shipped model's training cor
 corpus of tools/recipes/build_gpu_corpus.py is the stdlib and the packages installed where it ran
 (numpy, scipy, torch, IPython, botocore, pip ...), so pick one that is not a common dependency.
 """
-import argparse, json, os, platform, shutil, subprocess, sys, tempfile, time, zipfile
+import argparse, json, os, platform, sys, time
 from pathlib import Path
 
 import torch
 
 from ssl4code.learn import finetune
 
-
-def fetch(pin, dest):
-    "Unpack the non-test .py files of the wheel of `pin` into `dest` (once)."
-    if dest.exists(): return dest
-    with tempfile.TemporaryDirectory() as tmp:
-        cmd = [sys.executable, '-m', 'pip', 'download', '--no-deps', '--only-binary', ':all:', '-q', '-d', tmp, pin]
-        if subprocess.run(cmd).returncode: sys.exit(f'could not download {pin}')
-        wheel, = Path(tmp).glob('*.whl')
-        part = Path(tmp)/'unpacked'
-        with zipfile.ZipFile(wheel) as z:
-            for m in z.namelist():
-                if m.endswith('.py') and '/tests/' not in f'/{m}' and not Path(m).name.startswith('test_'): z.extract(m, part)
-        shutil.move(str(part), str(dest))    # whole or not at all
-    return dest
+sys.path.insert(0, str(Path(__file__).parent))
+from fetch_heldout import fetch   # pinned wheels from PyPI, unpacked without their tests
 
 
 def main():
