@@ -155,7 +155,7 @@ class Completer:
     STOP_DEFAULTS = {'word': dict(max_new_tokens=8, min_prob=0.23), 'line': dict(max_new_tokens=24, min_prob=0.002)}
 
     def __init__(self, checkpoint=None, *, model=None, tokenizer=None, device='cpu', context_chars=2000,
-                 width=4, max_new_tokens=None, min_prob=None, n=3, stop='word', words=0.3, min_len=2, cache_size=1024, cache_mb=160, line_prob=None):
+                 width=4, max_new_tokens=None, min_prob=None, n=3, stop='word', words=0.3, min_len=2, cache_size=1024, cache_mb=96, line_prob=None):
         if model is None:
             path = Path(checkpoint) if checkpoint else DEFAULT_CHECKPOINT
             model, tokenizer, ckpt = load_checkpoint(path, device=device)

@@ -152,10 +152,13 @@ def _make_completer(a):
     torch.set_num_threads(max(1, a.torch_threads))
     return Completer(a.checkpoint, device=a.device, context_chars=a.context, line_prob=a.line_prob)
 
-def _one_malloc_arena():
-    "Let the request threads share one malloc arena (glibc): they take turns at the model anyway, and an arena per thread keeps 100 MB or more of freed memory."
-    try: ctypes.CDLL('libc.so.6').mallopt(-8, 1)    # M_ARENA_MAX
-    except (OSError, AttributeError): pass            # not glibc: nothing to do
+def _tame_malloc():
+    "Keep freed memory from piling up (glibc): one malloc arena for the request threads, which take turns at the model anyway; and blocks of 256 kB or more (a beam's key/value cache) straight from the system and back."
+    try:
+        libc = ctypes.CDLL('libc.so.6')
+        libc.mallopt(-8, 1)             # M_ARENA_MAX
+        libc.mallopt(-3, 256 * 1024)    # M_MMAP_THRESHOLD, fixed: no longer raised by freed blocks
+    except (OSError, AttributeError): pass   # not glibc: nothing to do
 
 DEFAULT_PORT = 7330   # not 5000 (macOS's AirPlay receiver), 8000/8080 (web servers) or 8888 (Jupyter)
 
@@ -176,7 +179,7 @@ def cli_serve(argv):
     p.add_argument('--calibrate', action='store_true', help='raise the bar for ghost text where the recorded events say it is rarely accepted')
     a = p.parse_args(argv)
     from waitress import create_server
-    _one_malloc_arena()
+    _tame_malloc()
     comp = _make_completer(a)
     comp('import os\n')
     path = None if a.no_events else Path(a.events or default_events_path())
