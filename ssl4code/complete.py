@@ -169,7 +169,7 @@ class Completer:
         self.file_id = tokenizer.token_to_id('<|file|>')
         self.context_chars, self.cache, self.lock = context_chars, StateCache(cache_size, cache_mb), threading.Lock()
         self.defaults = dict(width=width, max_new_tokens=max_new_tokens, min_prob=min_prob, n=n, stop=stop,
-                             words=words, min_len=min_len, max_lines=max_lines)
+                             words=words, min_len=min_len, max_lines=max_lines, trim=True)
         self.ends = word_end_mask(self.index)
         self.chunk = getattr(model.config, 'context', None) or 512
         self.encoded = (None, [])    # the last stable part of a prompt and its token ids
@@ -315,8 +315,9 @@ def __call__(self: Completer, prefix, suffix='', cancelled=None, **options):
                 beams = sum(q for t, q in mixed.items() if t.startswith(r) and _punctuation(t[len(r):]))
                 mixed[r] += max(beams, (1 - lam) * p) - beams + lam * w
     if place == 'indent': mixed = {t: p for t, p in mixed.items() if not t[:1].isspace()}
-    if o['stop'] != 'word': return _tidy(mixed.items(), suffix, o['n'], o['min_prob'], o['min_len'])
-    return _tidy(shared_prefixes(mixed.items(), o['min_len']), suffix, o['n'], o['min_prob'], o['min_len'], by_saving=True)
+    against = suffix if o['trim'] else ''          # trim=False: the caller trims (ghost joins two searches)
+    if o['stop'] != 'word': return _tidy(mixed.items(), against, o['n'], o['min_prob'], o['min_len'])
+    return _tidy(shared_prefixes(mixed.items(), o['min_len']), against, o['n'], o['min_prob'], o['min_len'], by_saving=True)
 
 # %% ../nbs/05b_complete.ipynb #217f7efe
 TINY_LSTM = dict(d_model=48, n_layers=1, dropout=0.0)
@@ -343,13 +344,13 @@ def toy_completer(**options):
 def ghost(self: Completer, prefix, suffix='', line_prob=None, cancelled=None, block=False, **options):
     "Ghost text for the cursor: the best word completion, extended to the end of the line when the extension's own probability is at least `line_prob`; [] when nothing clears the bar. With `block`, on a new line, a block when it is likely."
     line_prob = self.line_prob if line_prob is None else line_prob
-    if block and not prefix[prefix.rfind('\n') + 1:].strip() and not suffix.split('\n', 1)[0].strip():
+    if block and self.block_prob <= 1 and not prefix[prefix.rfind('\n') + 1:].strip() and not suffix.split('\n', 1)[0].strip():
         b = self(prefix, suffix, n=1, stop='block', min_prob=self.block_prob, cancelled=cancelled)
         if b and '\n' in b[0].text: return b
     word = self(prefix, suffix, n=1, stop='word', cancelled=cancelled, **options)
     best = word[0] if word else None
     if best and line_prob <= 1:
-        more = self(prefix + best.text, '', n=1, stop='line', min_prob=line_prob, min_len=1, cancelled=cancelled)
+        more = self(prefix + best.text, suffix, n=1, stop='line', min_prob=line_prob, min_len=1, cancelled=cancelled, trim=False)
         text = _trim(best.text + more[0].text, suffix).rstrip() if more else ''
         if len(text) > len(best.text) and not suffix.startswith(text): best = Completion(text, best.prob * more[0].prob)
     line, rest = prefix[prefix.rfind('\n') + 1:], suffix.split('\n', 1)[0]
