@@ -88,7 +88,7 @@ def create_app(completer, cors_origins=None, max_body=1_000_000):
         suffix = _text_field(seg, 'suffix', required=False, where='segments.')
         lang, user = data.get('language') or 'python', data.get('user')
         cancelled = superseded_check(user) if isinstance(user, str) and user else None
-        res = completer.ghost(prefix, suffix, cancelled=cancelled) if str(lang).lower() == 'python' else []
+        res = completer.ghost(prefix, suffix, cancelled=cancelled, block=True) if str(lang).lower() == 'python' else []
         return jsonify(id=f'cmpl-{uuid.uuid4()}', choices=[{'index': i, 'text': c.text} for i, c in enumerate(res)])
 
     @app.get('/health')
