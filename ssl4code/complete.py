@@ -342,9 +342,9 @@ def toy_completer(**options):
 # %% ../nbs/05b_complete.ipynb #ghost002
 @patch
 def ghost(self: Completer, prefix, suffix='', line_prob=None, cancelled=None, block=False, **options):
-    "Ghost text for the cursor: the best word completion, extended to the end of the line when the extension's own probability is at least `line_prob`; [] when nothing clears the bar. With `block`, on a new line, a block when it is likely."
+    "Ghost text for the cursor: the best word completion, extended to the end of the line when the extension's own probability is at least `line_prob`; [] when nothing clears the bar. With `block` and a FIM model, on a new line, a block when it is likely."
     line_prob = self.line_prob if line_prob is None else line_prob
-    if block and self.block_prob <= 1 and not prefix[prefix.rfind('\n') + 1:].strip() and not suffix.split('\n', 1)[0].strip():
+    if block and self.fim and self.block_prob <= 1 and not prefix[prefix.rfind('\n') + 1:].strip() and not suffix.split('\n', 1)[0].strip():
         b = self(prefix, suffix, n=1, stop='block', min_prob=self.block_prob, cancelled=cancelled)
         if b and '\n' in b[0].text: return b
     word = self(prefix, suffix, n=1, stop='word', cancelled=cancelled, **options)
