@@ -183,7 +183,7 @@ def beam_search(model, logits, state, index, frag=b'', stop='word', width=4, max
             if len(text) > len(frag):
                 new += 1
                 comp = text[len(frag):].decode('utf-8', 'ignore')
-                end = stop_index(comp, stop)
+                end = stop(comp) if callable(stop) else stop_index(comp, stop)
                 if end is not None or new == max_new_tokens:
                     done[comp[:end]] += math.exp(lp)
                     continue

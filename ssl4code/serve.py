@@ -98,7 +98,7 @@ def create_app(completer, cors_origins=None, max_body=1_000_000, events=None, th
         lang, user = data.get('language') or 'python', data.get('user')
         cancelled = superseded_check(user) if isinstance(user, str) and user else None
         t0 = time.perf_counter()
-        res = completer.ghost(prefix, suffix, cancelled=cancelled) if str(lang).lower() == 'python' else []
+        res = completer.ghost(prefix, suffix, cancelled=cancelled, block=True) if str(lang).lower() == 'python' else []
         if thresholds and res and res[0].prob < thresholds.get(place_of(prefix), 0.0): res = []   # rarely taken here
         cid = answered('/v1/completions', prefix, suffix, res, t0, 'ghost')
         return jsonify(id=cid, choices=[{'index': i, 'text': c.text} for i, c in enumerate(res)])

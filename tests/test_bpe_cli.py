@@ -33,7 +33,7 @@ def test_encodes_a_dataset(tmp_path):
 
 def test_bad_input_is_a_message(tmp_path):
     for args, words in [((tmp_path/'missing',), 'no such folder'), ((tmp_path,), 'no train.txt'),
-                        ((tmp_path, '--vocab-size', '10'), 'at least 257')]:
+                        ((tmp_path, '--vocab-size', '10'), 'at least 260')]:
         if args[-1] == '10': (tmp_path/'train.txt').write_text(FILE_SEP + 'x = 1\n')
         r = run(*args)
         assert r.returncode == 2 and words in r.stderr and 'Traceback' not in r.stderr, r.stderr
