@@ -21,7 +21,7 @@ from .checkpoint import DEFAULT_CHECKPOINT, load_checkpoint, save_checkpoint
 from .monitor import TerminalView
 from .train import Trainer, TrainConfig
 from .complete import Completer
-from .evaluate import keystroke_eval, typing_windows
+from .evaluate import _percentile, keystroke_eval, typing_windows
 from fastcore.basics import patch
 
 # %% ../nbs/08_learn.ipynb #8981f21f
@@ -147,8 +147,8 @@ def read_events(path):
 
 # %% ../nbs/08_learn.ipynb #f00c6d9d
 def _pct(xs, q):
-    xs = sorted(xs)
-    return round(xs[min(len(xs) - 1, int(q * len(xs)))], 2) if xs else None
+    "The `q` quantile of `xs` in ms, as JSON can hold it (None when there is none)."
+    return round(_percentile(xs, q), 2) if xs else None
 
 def _is_completion(e):
     "A well-formed completion record (a hand-edited or foreign line is skipped, not a crash)."
