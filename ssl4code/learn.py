@@ -346,8 +346,9 @@ def finetune(sources, out, checkpoint=None, minutes=5.0, steps=None, lr=1e-3, ge
     before = {'heldout': keystroke_eval(ckpt, [windows], **kw), **{str(c): keystroke_eval(ckpt, [c], **kw) for c in check}}
     _say(log, f"before: {before['heldout']['saved']:.1%} keystrokes saved on the held-out files (precision {before['heldout']['precision']:.1%})")
     budget = (minutes or 0) * 60 / 8
-    cfg = TrainConfig(steps=steps, minutes=minutes, batch_size=batch_size, lr=lr, warmup=min(50, (steps or 400) // 8),
-                      weight_decay=0.01, seed=seed, eval_every=budget, eval_tokens=20_000, save_every=0)
+    # a trained model needs only a few steps of warm-up (for Adam's estimates), and a CPU makes few steps in minutes
+    cfg = TrainConfig(steps=steps, minutes=minutes, batch_size=batch_size, lr=lr, warmup=min(10, max(1, (steps or 80) // 8)),
+                      weight_decay=0.01, seed=seed, eval_every=budget, eval_tokens=10_000, save_every=0)
     views = [TerminalView()] if view == 'terminal' else list(view or [])
     trainer = Trainer(model, tok, out/'data', cfg, run_dir=out/'train', device=device or default_device(), views=views,
                       meta={'finetuned_from': str(ckpt)})

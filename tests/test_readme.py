@@ -1,4 +1,4 @@
-import subprocess, sys
+import json, subprocess, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -14,3 +14,40 @@ def test_readme_has_the_two_setup_commands():
     assert len(blocks) == 2 and all('\n' not in b for b in blocks), blocks
     assert 'pip install' in blocks[0] and 'ssl4code' in blocks[0]
     assert 'pytest' in blocks[1]
+
+
+def _results(name): return json.loads((ROOT/'results'/name).read_text())
+def _pct(x, digits=1): return f'{100 * x:.{digits}f} %'
+
+
+def test_readme_and_model_card_figures_come_from_results():
+    "The figures the README and the model card quote are the ones in results/, formatted as they quote them."
+    q = {r['name']: r for r in _results('quality.json')['rows']}
+    words, jedi = q['word completion (editor)'], q['Jedi (first 300 chars of each window)']
+    cpu, shipped = q['transformer (default, 1 h CPU)'], q['transformer (gpu-small, shipped)']
+    editor = _results('editor_path.json')['results']
+    ghost, auto = editor['completions'], editor['autocomplete']
+    before = _results('editor_path_before.json')['results']['completions']
+    subset = _results('editor_path_subset.json')['results']['completions']
+    course = _results('course_run.json')
+    readme = [
+        f"| the editor's word list | {_pct(words['saved'])} | {_pct(words['precision'], 0)} | {words['p50_ms']:.2f} / {words['p99_ms']:.2f} ms |",
+        f"| Jedi, first completion | {_pct(jedi['saved'])} | {_pct(jedi['precision'], 0)} | {jedi['p50_ms']:.0f} / {jedi['p99_ms']:.0f} ms |",
+        f"({cpu['train_tokens'] / 1e6:.0f} M tokens of the stdlib) | {_pct(cpu['saved'])} | {_pct(cpu['precision'], 0)} | {cpu['p50_ms']:.1f} / {cpu['p99_ms']:.0f} ms |",
+        f"trained {shipped['train_seconds'] / 60:.1f} minutes on a GPU, {shipped['train_tokens'] / 1e6:.0f} M tokens) | **{_pct(shipped['saved'])}** | **{_pct(shipped['precision'], 0)}** | {shipped['p50_ms']:.1f} / {shipped['p99_ms']:.0f} ms |",
+        f"ghost text saves {_pct(ghost['saved'])} of keystrokes at {_pct(ghost['precision'], 0)} precision",
+        f"(`/autocomplete` ({_pct(auto['saved'])} at {_pct(auto['precision'], 0)})",
+        f"saved {_pct(before['saved'])} at {_pct(before['precision'])} precision",
+        f"saves\n{_pct(subset['saved'])} at {_pct(subset['precision'])} now",
+        f"{ghost['p50_ms']:.0f} ms at the median and {ghost['p99_ms']:.0f} ms at the 99th percentile",
+        f"takes about\n{course['minutes']:.0f} minutes",
+        f"`results/course_run.json`: {course['minutes']:.1f} minutes on {course['machine']['cores']} cores of",
+    ]
+    text = (ROOT/'README.md').read_text()
+    assert not (missing := [s for s in readme if s.replace('\n', ' ') not in ' '.join(text.split('\n'))]), missing
+    card = (ROOT/'ssl4code'/'assets'/'MODEL_CARD.md').read_text()
+    shipped_card = [f"**{_pct(shipped['saved'])}** at {_pct(shipped['precision'])} precision", f"| {shipped['heldout_bpc']:.3f} |",
+                    f"{_pct(ghost['saved'])} at {_pct(ghost['precision'])} precision", f"{shipped['params']:,} parameters",
+                    f"{words['saved'] * 100:.1f} % / {jedi['saved'] * 100:.1f} % saved", f"{shipped['p50_ms']:.1f} ms at the median",
+                    f"and {shipped['p99_ms']:.0f} ms at the 99th percentile", f"{ghost['p50_ms']:.0f} / {ghost['p99_ms']:.0f} ms through HTTP"]
+    assert not (missing := [s for s in shipped_card if s not in ' '.join(card.split('\n'))]), missing
