@@ -14,7 +14,7 @@ LESSONS = sorted(p.stem for p in (ROOT/'nbs').glob('[0-9]*.ipynb') if 'experimen
 SHOWS = re.compile(r'^(print|display|HTML|Markdown|plot_\w+|show_\w+|draw_\w+)$')
 QUIET = re.compile(r'^(print|test\w*|check\w*|set_\w+|roundtrip|unlink|manual_seed|seed|wait|update|close|start|join|append)$')   # calls that return None (print: below)
 # Cells that show nothing on purpose, by lesson and a fragment of their source, with the reason.
-ALLOWED = {}
+ALLOWED = {'06_jupyterlab': {'def _fails(data, msg):': 'a test: every call of the helper returns None'}}
 
 
 def _name(f):
