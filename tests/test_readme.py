@@ -36,7 +36,7 @@ def test_readme_and_model_card_figures_come_from_results():
         f"({cpu['train_tokens'] / 1e6:.0f} M tokens of the stdlib) | {_pct(cpu['saved'])} | {_pct(cpu['precision'], 0)} | {cpu['p50_ms']:.1f} / {cpu['p99_ms']:.0f} ms |",
         f"trained {shipped['train_seconds'] / 60:.1f} minutes on a GPU, {shipped['train_tokens'] / 1e6:.0f} M tokens) | **{_pct(shipped['saved'])}** | **{_pct(shipped['precision'], 0)}** | {shipped['p50_ms']:.1f} / {shipped['p99_ms']:.0f} ms |",
         f"ghost text saves {_pct(ghost['saved'])} of keystrokes at {_pct(ghost['precision'], 0)} precision",
-        f"(`/autocomplete` ({_pct(auto['saved'])} at {_pct(auto['precision'], 0)})",
+        f"`/autocomplete` ({_pct(auto['saved'])} at {_pct(auto['precision'], 0)})",
         f"saved {_pct(before['saved'])} at {_pct(before['precision'])} precision",
         f"saves\n{_pct(subset['saved'])} at {_pct(subset['precision'])} now",
         f"{ghost['p50_ms']:.0f} ms at the median and {ghost['p99_ms']:.0f} ms at the 99th percentile",
