@@ -48,9 +48,6 @@ def shows_something(src):
     return False
 
 
-def _flags(src): return {l.split(':', 1)[0][3:].strip() for l in src.splitlines() if l.startswith('#|')}
-
-
 @pytest.mark.parametrize('lesson', LESSONS)
 def test_lesson_is_saved_executed(lesson):
     cells = json.loads((ROOT/'nbs'/f'{lesson}.ipynb').read_text())['cells']
@@ -58,7 +55,7 @@ def test_lesson_is_saved_executed(lesson):
     for i, c in enumerate(cells):
         if c['cell_type'] != 'code': continue
         src = ''.join(c['source'])
-        if 'eval' in _flags(src) and '#| eval: false' in src: continue
+        if '#| eval: false' in src: continue
         if any(o.get('output_type') == 'error' for o in c.get('outputs', [])): errors.append(i)
         allowed = any(frag in src for frag in ALLOWED.get(lesson, {}))
         if shows_something(src) and not c.get('outputs') and not allowed: missing.append((i, src.splitlines()[0][:80]))

@@ -28,18 +28,13 @@ def machine():
 
 
 def run_lesson(name, out):
-    "Execute nbs/NAME.ipynb top to bottom (in nbs/, as Jupyter would); write it to OUT; return seconds."
+    "Execute nbs/NAME.ipynb top to bottom (in nbs/, as Jupyter would) and write it to OUT."
     from execnb.nbio import read_nb, write_nb
     from execnb.shell import CaptureShell
     nb = read_nb(NBS/f'{name}.ipynb')
-    t0 = time.time()
-    cwd = os.getcwd()
     os.chdir(NBS)
-    try: CaptureShell(path=NBS).run_all(nb, exc_stop=True)
-    finally: os.chdir(cwd)
-    seconds = time.time() - t0
+    CaptureShell(path=NBS).run_all(nb, exc_stop=True)
     write_nb(nb, out/f'{name}.ipynb')
-    return seconds
 
 
 def main(argv=None):
@@ -56,9 +51,10 @@ def main(argv=None):
     # each lesson runs in a fresh process, as a student opens a fresh kernel per notebook
     times, start = {}, time.time()
     for name in lessons:
+        t0 = time.time()
         r = subprocess.run([sys.executable, __file__, '--_one', name, str(out)], cwd=ROOT)
         if r.returncode: sys.exit(f'{name} failed (above); the course stops here')
-        times[name] = json.loads((out/f'{name}.time.json').read_text())['seconds']
+        times[name] = time.time() - t0
         print(f'{name:16s} {times[name]/60:5.1f} min', flush=True)
     total = time.time() - start
     if a.save:
@@ -74,7 +70,5 @@ def main(argv=None):
 
 if __name__ == '__main__':
     if len(sys.argv) == 4 and sys.argv[1] == '--_one':
-        name, out = sys.argv[2], Path(sys.argv[3])
-        s = run_lesson(name, out)
-        (out/f'{name}.time.json').write_text(json.dumps({'seconds': s}))
+        run_lesson(sys.argv[2], Path(sys.argv[3]))
     else: main()
