@@ -47,7 +47,7 @@ def main(argv=None):
     lessons = a.only or LESSONS
     unknown = [l for l in lessons if l not in LESSONS]
     if unknown: p.error(f"not lessons: {', '.join(unknown)} (choose from {', '.join(LESSONS)})")
-    out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
+    out = Path(a.out).resolve(); out.mkdir(parents=True, exist_ok=True)   # the lessons run in nbs/
     # each lesson runs in a fresh process, as a student opens a fresh kernel per notebook
     times, start = {}, time.time()
     for name in lessons:
