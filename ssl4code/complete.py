@@ -57,21 +57,25 @@ def word_end_mask(index):
     def ends(b): return b is None or not (chr(b[0]).isalnum() or b[0] == ord('_') or b[0] >= 128)
     return torch.tensor([ends(b) for b in index.bytes])
 
-def score_words(model, tok, index, ends, logits, state, frag, rests):
-    "Probability of each completion in `rests` after a prompt with next-token `logits` and `state`, `frag` (bytes) retyped first and the word ending after it."
-    seqs = [tok.encode(frag.decode('utf-8', 'ignore') + r, add_special_tokens=False).ids for r in rests]
-    T, dev = max(map(len, seqs)), logits.device
-    x = torch.tensor([s + [0] * (T - len(s)) for s in seqs], device=dev)     # padding after a word changes nothing before it
-    out, _ = model(x, model.select_state(state, torch.zeros(len(seqs), dtype=torch.long, device=dev)))
-    rows = torch.cat([logits.view(1, 1, -1).expand(len(seqs), 1, -1), out], 1).float()
-    probs = []
-    for k, s in enumerate(seqs):
-        lp, text = 0.0, b''
+def score_words(model, tok, index, ends, logits, state, frag, rests, memo=None, key=()):
+    "Probability of each completion in `rests` after a prompt with next-token `logits` and `state`, `frag` (bytes) retyped first and the word ending after it; `memo` (a dict) keeps the model's logits by (`key`, tokens)."
+    seqs = [tuple(tok.encode(frag.decode('utf-8', 'ignore') + r, add_special_tokens=False).ids) for r in rests]
+    memo = {} if memo is None else memo
+    # typing on within a word, the words' tokens stay the same (`ab`+`cd`, then `abc`+`d`): their logits are known
+    todo = [s for s in seqs if (key, s) not in memo]
+    if todo:
+        T, dev = max(map(len, todo)), logits.device
+        x = torch.tensor([list(s) + [0] * (T - len(s)) for s in todo], device=dev)     # padding after a word changes nothing before it
+        out, _ = model(x, model.select_state(state, torch.zeros(len(todo), dtype=torch.long, device=dev)))
+        for k, s in enumerate(todo): memo[key, s] = out[k, :len(s)].float()
+    probs, first, dev = [], logits.view(1, -1).float(), logits.device
+    for s in seqs:
+        rows, lp, text = torch.cat((first, memo[key, s])), 0.0, b''
         for j, v in enumerate(s):
-            row = rows[k, j] if len(text) >= len(frag) else rows[k, j] + index.mask(frag[len(text):]).to(dev)
+            row = rows[j] if len(text) >= len(frag) else rows[j] + index.mask(frag[len(text):]).to(dev)
             lp += (row[v] - torch.logsumexp(row, 0)).item()
             text += index.bytes[v]
-        probs.append(math.exp(lp) * rows[k, len(s)].softmax(0)[ends.to(dev)].sum().item())
+        probs.append(math.exp(lp) * rows[len(s)].softmax(0)[ends.to(dev)].sum().item())
     return probs
 
 def word_weights(counts):
@@ -168,6 +172,7 @@ class Completer:
         self.index = TokenIndex.from_tokenizer(tokenizer)
         self.file_id = tokenizer.token_to_id('<|file|>')
         self.context_chars, self.cache, self.lock = context_chars, StateCache(cache_size, cache_mb), threading.Lock()
+        self.word_logits = {}   # `score_words`' model logits of recent words after recent prompts
         self.defaults = dict(width=width, max_new_tokens=max_new_tokens, min_prob=min_prob, n=n, stop=stop,
                              words=words, min_len=min_len, max_lines=max_lines, trim=True)
         self.ends = word_end_mask(self.index)
@@ -309,7 +314,8 @@ def __call__(self: Completer, prefix, suffix='', cancelled=None, **options):
         words = word_weights(file_words(prefix[:len(prefix) - len(typed)], typed)) if typed else {}
         if words:
             rests = [w[len(typed):] for w in words]
-            scores = score_words(self.model, self.tok, self.index, self.ends, logits, state, frag, rests)
+            scores = score_words(self.model, self.tok, self.index, self.ends, logits, state, frag, rests, self.word_logits, ids)
+            while len(self.word_logits) > 64: self.word_logits.pop(next(iter(self.word_logits)))   # the oldest go first
             for r, p, w in zip(rests, scores, words.values()):
                 # p covers every way to end the word, the beams' `r(` and `r.` as well as `r` alone
                 beams = sum(q for t, q in mixed.items() if t.startswith(r) and _punctuation(t[len(r):]))

@@ -50,6 +50,15 @@ class LanguageModel(nn.Module):
         idx = torch.as_tensor(idx, dtype=torch.long)
         return map_state(lambda t: t.index_select(self.state_batch_dim, idx.to(t.device)), state)
 
+    def cat_states(self, states):
+        "Join states into one batch, in order: the inverse of `select_state`."
+        return map_state(lambda *xs: torch.cat(xs, self.state_batch_dim), *states)
+
+    def state_rows(self, state):
+        "How many streams (batch rows) `state` holds."
+        while not isinstance(state, torch.Tensor): state = state[0]
+        return state.shape[self.state_batch_dim]
+
     def tie(self):
         "Share the input embedding with the output layer (Press & Wolf 2017): fewer parameters, better models."
         if self.config.tie_weights: self.head.weight = self.emb.weight
@@ -213,14 +222,34 @@ class CausalSelfAttention(nn.Module):
         self.drop = Dropout(c.dropout)
 
     def forward(self, x, cache, cos, sin, mask, causal):
+        "`cache`: keys and values `(k, v)` [1 or B, heads, P, head_dim] of a prompt, then `(k, v)` [B, heads, t, head_dim] of each row's own tokens after it."
         B, T, d = x.shape
         q, k, v = self.qkv(x).view(B, T, 3, self.h, d // self.h).permute(2, 0, 3, 1, 4)   # each [B, heads, T, head_dim]
         q, k = rotate(q, cos, sin), rotate(k, cos, sin)                 # at the new tokens' positions in the stream
-        if cache is not None: k, v = torch.cat((cache[0], k), 2), torch.cat((cache[1], v), 2)
+        if cache is not None and T == 1 and len(cache[0]) == 1 and mask is None and cache[2].shape[2] < self.keep // 4:
+            return self.beams(q, k, v, cache)
+        if cache is not None:
+            ks, vs, kt, vt = cache
+            if len(ks) != B: ks, vs = ks.expand(B, -1, -1, -1), vs.expand(B, -1, -1, -1)
+            k, v = torch.cat((ks, kt, k), 2), torch.cat((vs, vt, v), 2)
         S = k.shape[2]
-        cache = (k[:, :, S - min(S, self.keep):], v[:, :, S - min(S, self.keep):])      # keys already rotated
+        k0, v0 = k[:, :, S - min(S, self.keep):], v[:, :, S - min(S, self.keep):]   # keys already rotated
+        cache = (k0, v0, k0[:, :, :0], v0[:, :, :0])
         y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=causal)
         return self.drop(self.out(y.transpose(1, 2).reshape(B, T, d))), cache
+
+    def beams(self, q, k, v, cache):
+        "One new token in each of B rows that share a prompt (beam search, or B = 1 typing on): the prompt's cache is read once for all rows, never copied."
+        ks, vs, kt, vt = cache
+        kt, vt = torch.cat((kt, k), 2), torch.cat((vt, v), 2)        # each row's own tokens, the new one included
+        (B, h, _, dh), P = q.shape, ks.shape[2]
+        qh = q[:, :, 0].transpose(0, 1)                              # [heads, B, head_dim]: the B queries of a head together
+        scores = torch.cat((qh @ ks[0].transpose(1, 2), (q @ kt.transpose(2, 3))[:, :, 0].transpose(0, 1)), -1)
+        att = (scores.float() * dh ** -0.5).softmax(-1).to(q.dtype)  # [heads, B, P + t]: prompt, then own tokens
+        y = att[..., :P] @ vs[0] + (att[..., P:].transpose(0, 1)[:, :, None] @ vt)[:, :, 0].transpose(0, 1)
+        drop = P + kt.shape[2] - min(P + kt.shape[2], self.keep)    # the window slides over the prompt
+        if drop: ks, vs = ks[:, :, drop:], vs[:, :, drop:]
+        return self.drop(self.out(y.transpose(0, 1).reshape(B, 1, h * dh))), (ks, vs, kt, vt)
 
 class TransformerBlock(nn.Module):
     def __init__(self, c):
@@ -254,8 +283,10 @@ class Decoder(LanguageModel):
 
     lr_scale = 0.33   # attention trains best with a smaller peak learning rate than recurrence
 
+def _view(t): return t.untyped_storage().data_ptr(), t.storage_offset(), t.shape, t.stride()   # equal: the same tensor
+
 class Transformer(Decoder):
-    "Causal pre-LN Transformer decoder with rotary positions. State: per layer `(k, v)`, each `[B, heads, ≤ context-1, head_dim]`, then the stream's length `[B]`."
+    "Causal pre-LN Transformer decoder with rotary positions. State: per layer `(k, v, k_own, v_own)` (see `CausalSelfAttention`), at most context-1 tokens in all, then the stream's length `[B]`."
     name = 'transformer'
     windowed = True
 
@@ -264,7 +295,7 @@ class Transformer(Decoder):
 
     def forward(self, ids, state=None):
         c, (B, T) = self.config, ids.shape
-        S = T + (state[0][0].shape[2] if state else 0)
+        S = T + (state[0][0].shape[2] + state[0][2].shape[2] if state else 0)
         start = int(state[-1][0]) if state else 0            # tokens already in the stream
         mask, causal = None, False
         if S == T and T <= c.context: causal = True        # no cache, short: the fused causal kernel
@@ -276,6 +307,25 @@ class Transformer(Decoder):
             x, kv = block(x, state[i] if state else None, cos, sin, mask, causal)
             new.append(kv)
         return self.head(self.ln(x)), (*new, torch.full((B,), start + T, device=ids.device))
+
+    def state_rows(self, state): return len(state[-1])
+
+    def select_state(self, state, idx):
+        "Rows `idx` of a state; a prompt that all rows share stays one copy."
+        pick = lambda t: t.index_select(0, torch.as_tensor(idx, dtype=torch.long, device=t.device))
+        rows = lambda k, v, kt, vt: ((k, v) if len(k) == 1 else (pick(k), pick(v))) + (pick(kt), pick(vt))
+        return (*(rows(*layer) for layer in state[:-1]), pick(state[-1]))
+
+    def cat_states(self, states):
+        "Join states into one batch; rows that share one prompt still share it."
+        def layer(*parts):                          # one layer's (k, v, k_own, v_own) in each state
+            k, v = parts[0][:2]
+            if len(k) == 1 and all(_view(p[0]) == _view(k) for p in parts):
+                return (k, v, torch.cat([p[2] for p in parts]), torch.cat([p[3] for p in parts]))
+            whole = lambda i: torch.cat([torch.cat((p[i].expand(len(p[i + 2]), -1, -1, -1), p[i + 2]), 2) for p in parts])
+            k, v = whole(0), whole(1)
+            return (k, v, k[:, :, :0], v[:, :, :0])
+        return (*(layer(*ls) for ls in zip(*(s[:-1] for s in states))), torch.cat([s[-1] for s in states]))
 
 # %% ../nbs/03_models.ipynb #9110d404
 def rel_shift(x):

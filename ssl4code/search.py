@@ -12,7 +12,6 @@ import bisect, collections, json, math
 import torch
 
 from .bpe import train_tokenizer
-from .models import map_state
 
 # %% ../nbs/05a_search.ipynb #5416471b
 def _byte_of_char():
@@ -128,15 +127,10 @@ def _step_scores(logits, beams, index, frag):
 
 # %% ../nbs/05a_search.ipynb #d37b9140
 def cat_states(model, states):
-    "Join batch-1 states into one batch: the inverse of `model.select_state`."
-    dim = getattr(model, 'state_batch_dim', 0)
-    return map_state(lambda *xs: torch.cat(xs, dim), *states)
+    "Join batch-1 states into one batch: the inverse of `model.select_state` (the model's own join: a Transformer's beams keep sharing their prompt)."
+    return model.cat_states(states)
 
 def _device(model): return next(model.parameters(), torch.empty(0)).device
-
-def _batch_size(model, state):
-    while not isinstance(state, torch.Tensor): state = state[0]
-    return state.shape[getattr(model, 'state_batch_dim', 0)]
 
 def gather_states(model, rows):
     "One batched state of `rows`, `(state, i)` pairs: a copy for each run of rows from the same state, none for a whole state in order."
@@ -144,7 +138,7 @@ def gather_states(model, rows):
     for state, i in rows:
         if runs and runs[-1][0] is state: runs[-1][1].append(i)
         else: runs.append((state, [i]))
-    parts = [s if idx == list(range(_batch_size(model, s))) else model.select_state(s, torch.tensor(idx, device=_device(model)))
+    parts = [s if idx == list(range(model.state_rows(s))) else model.select_state(s, torch.tensor(idx, device=_device(model)))
              for s, idx in runs]
     return parts[0] if len(parts) == 1 else cat_states(model, parts)
 
