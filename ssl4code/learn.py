@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['EVENT_TYPES', 'SELECT_KINDS', 'MAX_ID', 'PLACES', 'validate_event', 'place_of', 'EventLog', 'default_events_path',
            'read_events', 'stats', 'plot_stats', 'cli_stats', 'record_typing', 'place_thresholds', 'ThresholdCompleter',
-           'user_files', 'split_files', 'general_texts', 'heldout_windows', 'write_corpus', 'finetune', 'cli_finetune']
+           'user_files', 'split_files', 'general_texts', 'heldout_windows', 'write_corpus', 'blend_weights', 'finetune',
+           'cli_finetune']
 
 # %% ../nbs/08_learn.ipynb #b533f32e
 import argparse, hashlib, json, math, os, shutil, sys, threading, time, uuid
@@ -325,10 +326,22 @@ def write_corpus(out, train, valid, tokenizer):
 # %% ../nbs/08_learn.ipynb #1921790c
 def _say(log, msg): print(msg, file=log or sys.stderr, flush=True)
 
+def blend_weights(original, tuned, share):
+    "Move `tuned` back towards `original`: each floating-point weight becomes original + `share` × (tuned - original), in place."
+    if not 0 < share <= 1: raise UserError(f'blend must be in (0, 1], not {share!r}')
+    base, seen = original.state_dict(), set()
+    with torch.no_grad():
+        for k, w in tuned.state_dict().items():
+            if w.data_ptr() in seen or not w.is_floating_point(): continue   # a tied weight (embedding = output layer): once
+            seen.add(w.data_ptr())
+            w.copy_(base[k].to(w) + share * (w - base[k].to(w)))
+    return tuned
+
 def finetune(sources, out, checkpoint=None, minutes=5.0, steps=None, lr=1e-3, general=0.5, holdout=0.2,
-             batch_size=16, eval_chars=1500, eval_files=20, check=(), seed=0, device=None, view=None, log=None):
-    "Continue training `checkpoint` (default: the shipped model) on the Python files in `sources`; write `out`/model.pt, the better of before and after."
+             batch_size=16, eval_chars=1500, eval_files=20, check=(), seed=0, device=None, view=None, log=None, blend=1.0):
+    "Continue training `checkpoint` (default: the shipped model) on the Python files in `sources`, keep `blend` of the change; write `out`/model.pt, the better of before and after."
     out, ckpt = Path(out), Path(checkpoint) if checkpoint else DEFAULT_CHECKPOINT
+    if not 0 < blend <= 1: raise UserError(f'blend must be in (0, 1], not {blend!r}')   # before minutes of training, not after
     if (out/'model.pt').exists(): raise UserError(f'{out} already holds a model.pt: choose another --out')
     model, tok, ck = load_checkpoint(ckpt)
     train, held = split_files(user_files(sources), holdout, seed)
@@ -355,17 +368,18 @@ def finetune(sources, out, checkpoint=None, minutes=5.0, steps=None, lr=1e-3, ge
     trainer.fit()
     for f in ('checkpoint.pt', 'model.pt'): (out/'train'/f).unlink(missing_ok=True)   # the training state: large, not needed
     tuned = trainer.raw.to('cpu').eval()
+    if blend < 1: blend_weights(load_checkpoint(ckpt)[0], tuned, blend)   # weight averaging with the original, against forgetting
     after_c = Completer(model=tuned, tokenizer=tok)
     after = {'heldout': keystroke_eval(after_c, [windows], **kw), **{str(c): keystroke_eval(after_c, [c], **kw) for c in check}}
     strip = lambda r: {k: v for k, v in r.items() if k != 'per_file'}
     report = {'checkpoint': str(ckpt), 'sources': [str(s) for s in sources], 'train_files': len(train), 'heldout_files': len(held),
               'general_files': len(mix), 'tokens': info['splits']['train']['tokens'], 'steps': trainer.step,
-              'seconds': round(trainer.seconds, 1), 'lr': lr, 'general': general,
+              'seconds': round(trainer.seconds, 1), 'lr': lr, 'general': general, 'blend': blend,
               'before': {k: strip(v) for k, v in before.items()}, 'after': {k: strip(v) for k, v in after.items()},
               'curve': [{'time': r['time'], 'loss': r['loss']} for r in trainer.history if r['kind'] == 'valid']}
     b, a = before['heldout']['saved'], after['heldout']['saved']
     report['kept'] = 'finetuned' if a >= b else 'original'
-    meta = {'finetuned_from': str(ckpt), 'finetune': {k: report[k] for k in ('sources', 'steps', 'seconds', 'lr', 'general')},
+    meta = {'finetuned_from': str(ckpt), 'finetune': {k: report[k] for k in ('sources', 'steps', 'seconds', 'lr', 'general', 'blend')},
             'heldout_saved': {'before': b, 'after': a}, 'base': ck.get('meta', {})}
     if a >= b: save_checkpoint(out/'model.pt', tuned, tok, meta)
     else:
@@ -395,6 +409,8 @@ def cli_finetune(argv):
     p.add_argument('--lr', type=float, default=1e-3, help='peak learning rate (default: %(default)s)')
     p.add_argument('--general', type=float, default=0.5, metavar='R',
                    help='mix in standard-library code, R times the size of your code, against forgetting (default: %(default)s)')
+    p.add_argument('--blend', type=float, default=1.0, metavar='R',
+                   help='keep this share of the change to the weights, averaging with the original against forgetting (default: %(default)s)')
     p.add_argument('--holdout', type=float, default=0.2, metavar='R', help='share of files held out (default: %(default)s)')
     p.add_argument('--eval-chars', type=int, default=1500, metavar='N', help='characters typed per held-out file (default: %(default)s)')
     p.add_argument('--check', nargs='+', default=[], metavar='FILE', help='also measure keystrokes saved on these files or windows.json')
@@ -406,6 +422,6 @@ def cli_finetune(argv):
     if not a.minutes and not a.steps: raise UserError('give a budget: --minutes or --steps')
     if a.threads: torch.set_num_threads(a.threads)
     r = finetune(a.sources, a.out, a.checkpoint, a.minutes or None, a.steps, a.lr, a.general, a.holdout, a.batch_size,
-                 a.eval_chars, check=a.check, device=a.device, view='terminal')
+                 a.eval_chars, check=a.check, device=a.device, view='terminal', blend=a.blend)
     print(json.dumps({k: r[k] for k in ('kept', 'before', 'after', 'steps', 'seconds')} | {'model': str(Path(a.out)/'model.pt')}, indent=1))
     return 0
