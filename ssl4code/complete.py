@@ -5,10 +5,10 @@
 # %% auto #0
 __all__ = ['IDENT', 'TYPED', 'ANCHOR_CHARS', 'TOP_LEVEL', 'CONTINUES', 'TINY_LSTM', 'Completion', 'typed_word', 'file_words',
            'WordCompleter', 'word_end_mask', 'score_words', 'word_weights', 'shared_prefixes', 'Completer',
-           'cursor_place', 'block_end', 'block_stop', 'memorise', 'toy_completer']
+           'torch_threads', 'cursor_place', 'block_end', 'block_stop', 'memorise', 'toy_completer']
 
 # %% ../nbs/05b_complete.ipynb #5cb22a2f
-import collections, math, re, threading
+import collections, contextlib, math, os, re, threading
 from pathlib import Path
 from typing import NamedTuple
 
@@ -162,7 +162,7 @@ class Completer:
     BLOCK_PROB = 0.15  # how likely a block must be to be shown as ghost text (see `ghost`)
 
     def __init__(self, checkpoint=None, *, model=None, tokenizer=None, device='cpu', context_chars=2000,
-                 width=4, max_new_tokens=None, min_prob=None, n=3, stop='word', words=0.3, min_len=2, cache_size=1024, cache_mb=96, line_prob=None, max_lines=8, fim=None, block_prob=None):
+                 width=4, max_new_tokens=None, min_prob=None, n=3, stop='word', words=0.3, min_len=2, cache_size=1024, cache_mb=96, line_prob=None, max_lines=8, fim=None, block_prob=None, prefill_threads=None):
         if model is None:
             path = Path(checkpoint) if checkpoint else DEFAULT_CHECKPOINT
             model, tokenizer, ckpt = load_checkpoint(path, device=device)
@@ -173,6 +173,7 @@ class Completer:
         self.file_id = tokenizer.token_to_id('<|file|>')
         self.context_chars, self.cache, self.lock = context_chars, StateCache(cache_size, cache_mb), threading.Lock()
         self.word_logits = {}   # `score_words`' model logits of recent words after recent prompts
+        self.prefill_threads = prefill_threads if prefill_threads is not None else min(4, os.cpu_count() or 1)   # for long new prompts
         self.defaults = dict(width=width, max_new_tokens=max_new_tokens, min_prob=min_prob, n=n, stop=stop,
                              words=words, min_len=min_len, max_lines=max_lines, trim=True)
         self.ends = word_end_mask(self.index)
@@ -211,15 +212,26 @@ class Completer:
         return prefix[p:], starts
 
 # %% ../nbs/05b_complete.ipynb #20eaac04
+@contextlib.contextmanager
+def torch_threads(n):
+    "Let torch use `n` threads inside the block (None or 0: leave it as it is)."
+    old = torch.get_num_threads()
+    if n and n != old: torch.set_num_threads(n)
+    try: yield
+    finally:
+        if n and n != old: torch.set_num_threads(old)
+
 @patch
 def prompt_state(self: Completer, ids):
     "Next-token logits [V] and model state after token `ids` (a tuple), reusing cached states."
     hit = self.cache.get(ids)
     if hit is None: start, logits, state = 0, None, None
     else: start, logits, state = hit[0], hit[1], gather_states(self.model, [hit[2]])   # a beam's row is copied out once
-    for i in range(start, len(ids), self.chunk):
-        out, state = self.model(torch.tensor([ids[i:i + self.chunk]], device=self.device), state)
-        logits = out[0, -1]
+    # reading a long new prompt is big matrix products, where every core helps; a step of a few tokens is not
+    with torch_threads(self.prefill_threads if len(ids) - start > 64 and self.device == 'cpu' else None):
+        for i in range(start, len(ids), self.chunk):
+            out, state = self.model(torch.tensor([ids[i:i + self.chunk]], device=self.device), state)
+            logits = out[0, -1]
     if hit is None or state is not hit[2][0]: self.cache.put(ids, logits, (state, 0))
     return logits, state
 

@@ -144,7 +144,7 @@ def _completer_args(p):
     p.add_argument('--checkpoint', metavar='C', help='checkpoint to serve (default: the model shipped in the package)')
     p.add_argument('--context', type=int, default=2000, metavar='CHARS', help='characters of the prompt the model reads (default: 2000)')
     p.add_argument('--device', default='cpu', help='cpu or cuda (default: cpu, fast enough for a small model)')
-    p.add_argument('--torch-threads', type=int, default=1, metavar='N', help='threads torch may use per request (default: 1)')
+    p.add_argument('--torch-threads', type=int, default=1, metavar='N', help='threads torch may use per keystroke (default: 1; a long new prompt is read with up to 4)')
     p.add_argument('--line-prob', type=float, default=Completer.LINE_PROB, metavar='P',
                    help=f'ghost text goes on to the end of the line when that is this likely (default: {Completer.LINE_PROB})')
 
