@@ -6,18 +6,19 @@
 __all__ = ['EVENT_TYPES', 'SELECT_KINDS', 'MAX_ID', 'PLACES', 'validate_event', 'place_of', 'EventLog', 'default_events_path',
            'read_events', 'stats', 'plot_stats', 'cli_stats', 'record_typing', 'place_thresholds', 'ThresholdCompleter',
            'user_files', 'split_files', 'general_texts', 'heldout_windows', 'write_corpus', 'blend_weights', 'finetune',
-           'cli_finetune']
+           'cli_finetune', 'add_fim_sentinels']
 
 # %% ../nbs/08_learn.ipynb #b533f32e
-import argparse, hashlib, json, math, os, shutil, sys, threading, time, uuid
+import argparse, dataclasses, hashlib, json, math, os, shutil, sys, threading, time, uuid
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import torch
+from tokenizers import Tokenizer
 
 from .core import UserError, atomic_path, default_device
 from .data import FILE_SEP, clean_text, python_files, stdlib_dir, walk_folder
-from .bpe import encode_dataset
+from .bpe import FIM_MIDDLE, FIM_PREFIX, FIM_SUFFIX, encode_dataset, fim_ids
 from .checkpoint import DEFAULT_CHECKPOINT, load_checkpoint, save_checkpoint
 from .monitor import TerminalView
 from .train import Trainer, TrainConfig
@@ -334,16 +335,23 @@ def blend_weights(original, tuned, share):
         for k, w in tuned.state_dict().items():
             if w.data_ptr() in seen or not w.is_floating_point(): continue   # a tied weight (embedding = output layer): once
             seen.add(w.data_ptr())
-            w.copy_(base[k].to(w) + share * (w - base[k].to(w)))
+            b = base[k].to(w)
+            part = w[tuple(slice(0, s) for s in b.shape)]   # rows the original lacks (sentinels added for FIM) stay as tuned
+            part.copy_(b + share * (part - b))
     return tuned
 
 def finetune(sources, out, checkpoint=None, minutes=5.0, steps=None, lr=1e-3, general=0.5, holdout=0.2,
-             batch_size=16, eval_chars=1500, eval_files=20, check=(), seed=0, device=None, view=None, log=None, blend=1.0):
+             batch_size=16, eval_chars=1500, eval_files=20, check=(), seed=0, device=None, view=None, log=None, blend=1.0,
+             fim_rate=0.0, bf16=False):
     "Continue training `checkpoint` (default: the shipped model) on the Python files in `sources`, keep `blend` of the change; write `out`/model.pt, the better of before and after."
     out, ckpt = Path(out), Path(checkpoint) if checkpoint else DEFAULT_CHECKPOINT
-    if not 0 < blend <= 1: raise UserError(f'blend must be in (0, 1], not {blend!r}')   # before minutes of training, not after
+    # bad options fail here, before minutes of training, not after
+    if not 0 < blend <= 1: raise UserError(f'blend must be in (0, 1], not {blend!r}')
+    if not 0 <= fim_rate <= 1: raise UserError(f'fim_rate must be in [0, 1], not {fim_rate!r}')
     if (out/'model.pt').exists(): raise UserError(f'{out} already holds a model.pt: choose another --out')
     model, tok, ck = load_checkpoint(ckpt)
+    if fim_rate: model, tok = add_fim_sentinels(model, tok)
+    knows_fim = fim_rate or ck.get('meta', {}).get('fim_rate', 0)   # a FIM model stays one when fine-tuned without FIM
     train, held = split_files(user_files(sources), holdout, seed)
     if not held: raise UserError('every held-out file is a copy of a training file: nothing left to check the result on')
     mix = general_texts(general * sum(len(t) for _, _, t in train), seed) if general else []
@@ -361,7 +369,7 @@ def finetune(sources, out, checkpoint=None, minutes=5.0, steps=None, lr=1e-3, ge
     budget = (minutes or 0) * 60 / 8
     # a trained model needs only a few steps of warm-up (for Adam's estimates), and a CPU makes few steps in minutes
     cfg = TrainConfig(steps=steps, minutes=minutes, batch_size=batch_size, lr=lr, warmup=min(10, max(1, (steps or 80) // 8)),
-                      weight_decay=0.01, seed=seed, eval_every=budget, eval_tokens=10_000, save_every=0)
+                      weight_decay=0.01, seed=seed, eval_every=budget, eval_tokens=10_000, save_every=0, fim_rate=fim_rate, bf16_cpu=bf16)
     views = [TerminalView()] if view == 'terminal' else list(view or [])
     trainer = Trainer(model, tok, out/'data', cfg, run_dir=out/'train', device=device or default_device(), views=views,
                       meta={'finetuned_from': str(ckpt)})
@@ -369,18 +377,18 @@ def finetune(sources, out, checkpoint=None, minutes=5.0, steps=None, lr=1e-3, ge
     for f in ('checkpoint.pt', 'model.pt'): (out/'train'/f).unlink(missing_ok=True)   # the training state: large, not needed
     tuned = trainer.raw.to('cpu').eval()
     if blend < 1: blend_weights(load_checkpoint(ckpt)[0], tuned, blend)   # weight averaging with the original, against forgetting
-    after_c = Completer(model=tuned, tokenizer=tok)
+    after_c = Completer(model=tuned, tokenizer=tok, fim=bool(knows_fim))
     after = {'heldout': keystroke_eval(after_c, [windows], **kw), **{str(c): keystroke_eval(after_c, [c], **kw) for c in check}}
     strip = lambda r: {k: v for k, v in r.items() if k != 'per_file'}
     report = {'checkpoint': str(ckpt), 'sources': [str(s) for s in sources], 'train_files': len(train), 'heldout_files': len(held),
               'general_files': len(mix), 'tokens': info['splits']['train']['tokens'], 'steps': trainer.step,
-              'seconds': round(trainer.seconds, 1), 'lr': lr, 'general': general, 'blend': blend,
+              'seconds': round(trainer.seconds, 1), 'lr': lr, 'general': general, 'blend': blend, 'fim_rate': fim_rate,
               'before': {k: strip(v) for k, v in before.items()}, 'after': {k: strip(v) for k, v in after.items()},
               'curve': [{'time': r['time'], 'loss': r['loss']} for r in trainer.history if r['kind'] == 'valid']}
     b, a = before['heldout']['saved'], after['heldout']['saved']
     report['kept'] = 'finetuned' if a >= b else 'original'
-    meta = {'finetuned_from': str(ckpt), 'finetune': {k: report[k] for k in ('sources', 'steps', 'seconds', 'lr', 'general', 'blend')},
-            'heldout_saved': {'before': b, 'after': a}, 'base': ck.get('meta', {})}
+    meta = {'finetuned_from': str(ckpt), 'finetune': {k: report[k] for k in ('sources', 'steps', 'seconds', 'lr', 'general', 'blend', 'fim_rate')},
+            'heldout_saved': {'before': b, 'after': a}, 'base': ck.get('meta', {}), 'fim_rate': knows_fim}
     if a >= b: save_checkpoint(out/'model.pt', tuned, tok, meta)
     else:
         save_checkpoint(out/'finetuned.pt', tuned, tok, meta)
@@ -411,6 +419,10 @@ def cli_finetune(argv):
                    help='mix in standard-library code, R times the size of your code, against forgetting (default: %(default)s)')
     p.add_argument('--blend', type=float, default=1.0, metavar='R',
                    help='keep this share of the change to the weights, averaging with the original against forgetting (default: %(default)s)')
+    p.add_argument('--fim-rate', type=float, default=0.0, metavar='R',
+                   help='train this share of windows in fill-in-the-middle order, so that the model learns to use the code after '
+                        'the cursor; sentinels are added to a tokenizer without them (Transformer only; default: %(default)s)')
+    p.add_argument('--bf16', action='store_true', help='bf16 autocast on the CPU: faster where the CPU has AMX (Xeon 4th gen+), slower elsewhere')
     p.add_argument('--holdout', type=float, default=0.2, metavar='R', help='share of files held out (default: %(default)s)')
     p.add_argument('--eval-chars', type=int, default=1500, metavar='N', help='characters typed per held-out file (default: %(default)s)')
     p.add_argument('--check', nargs='+', default=[], metavar='FILE', help='also measure keystrokes saved on these files or windows.json')
@@ -422,6 +434,24 @@ def cli_finetune(argv):
     if not a.minutes and not a.steps: raise UserError('give a budget: --minutes or --steps')
     if a.threads: torch.set_num_threads(a.threads)
     r = finetune(a.sources, a.out, a.checkpoint, a.minutes or None, a.steps, a.lr, a.general, a.holdout, a.batch_size,
-                 a.eval_chars, check=a.check, device=a.device, view='terminal', blend=a.blend)
+                 a.eval_chars, check=a.check, device=a.device, view='terminal', blend=a.blend, fim_rate=a.fim_rate, bf16=a.bf16)
     print(json.dumps({k: r[k] for k in ('kept', 'before', 'after', 'steps', 'seconds')} | {'model': str(Path(a.out)/'model.pt')}, indent=1))
     return 0
+
+# %% ../nbs/08_learn.ipynb #7514d541
+def add_fim_sentinels(model, tok):
+    "`(model, tokenizer)` that know the fill-in-the-middle sentinels: as they are when `tok` has them, else copies with the sentinels appended."
+    if fim_ids(tok) is not None: return model, tok
+    if not model.windowed: raise UserError(f'fill in the middle is trained on windows: a transformer learns it, an {model.name} cannot')
+    tok = Tokenizer.from_str(tok.to_str())
+    tok.add_special_tokens([FIM_PREFIX, FIM_SUFFIX, FIM_MIDDLE])
+    V = model.config.vocab_size
+    n = max(V, max(fim_ids(tok)) + 1)
+    if n == V: return model, tok   # the model already has rows for these ids
+    weights = model.state_dict()
+    average = weights['emb.weight'].mean(0, keepdim=True).expand(n - V, -1)   # a token with no meaning yet
+    grow = lambda k, w: torch.cat([w, average.to(w)]) if k in ('emb.weight', 'head.weight') and w.shape[0] == V else w
+    grown = type(model)(dataclasses.replace(model.config, vocab_size=n))
+    grown.load_state_dict({k: grow(k, w) for k, w in weights.items()})
+    return grown.to(weights['emb.weight'].device).train(model.training), tok
+

@@ -30,6 +30,9 @@ def test_readme_and_model_card_figures_come_from_results():
     before = _results('editor_path_before.json')['results']['completions']
     subset = _results('editor_path_subset.json')['results']['completions']
     course = _results('course_run.json')
+    xeon = _results('editor_path_xeon.json')
+    same = lambda r: {e: (r[e]['keys'], r[e]['shown'], r[e]['accepted']) for e in ('completions', 'autocomplete')}
+    assert same(xeon['results']) == same(editor), 'the README says the two machines gave the same suggestions'
     readme = [
         f"| the editor's word list | {_pct(words['saved'])} | {_pct(words['precision'], 0)} | {words['p50_ms']:.2f} / {words['p99_ms']:.2f} ms |",
         f"| Jedi, first completion | {_pct(jedi['saved'])} | {_pct(jedi['precision'], 0)} | {jedi['p50_ms']:.0f} / {jedi['p99_ms']:.0f} ms |",
@@ -40,6 +43,8 @@ def test_readme_and_model_card_figures_come_from_results():
         f"saved {_pct(before['saved'])} at {_pct(before['precision'])} precision",
         f"saves\n{_pct(subset['saved'])} at {_pct(subset['precision'])} now",
         f"{ghost['p50_ms']:.0f} ms at the median and {ghost['p99_ms']:.0f} ms at the 99th percentile",
+        f"takes {xeon['results']['completions']['p50_ms']:.1f} ms at the median and {xeon['results']['completions']['p99_ms']:.0f} ms at the 99th percentile",
+        f"and {xeon['cold_4000_p50_ms']:.0f} ms for a cold 4,000-character prompt",
         f"takes about\n{course['minutes']:.0f} minutes",
         f"`results/course_run.json`: {course['minutes']:.1f} minutes on {course['machine']['cores']} cores of",
     ]

@@ -32,6 +32,7 @@ def main():
     p.add_argument('--heldout', default='data/heldout/windows.json')
     p.add_argument('--results', default='results/finetune.json')
     p.add_argument('--batch-size', type=int, default=16)
+    p.add_argument('--bf16', action='store_true', help='bf16 autocast on the CPU (fast with AMX)')
     p.add_argument('--note', default='', help='what else ran on the machine, for the record')
     a = p.parse_args()
     out = Path(a.out)
@@ -39,21 +40,21 @@ def main():
     src = fetch(a.package, out/'src')
     load0, t0 = os.getloadavg(), time.time()
     r = finetune([src], out/'run', minutes=a.minutes, lr=a.lr, general=a.general, eval_chars=a.eval_chars, batch_size=a.batch_size,
-                 check=[a.heldout], device='cpu', view='terminal')
+                 check=[a.heldout], device='cpu', view='terminal', bf16=a.bf16)
     load1 = os.getloadavg()
     general = str(a.heldout)
     result = {
         'date': time.strftime('%Y-%m-%d'),
         'command': 'python tools/bench_finetune.py ' + ' '.join(sys.argv[1:]),
         'equivalent': f'ssl4code finetune {src} --out {out/"run"} --minutes {a.minutes} --lr {a.lr} --general {a.general} '
-                      f'--eval-chars {a.eval_chars} --batch-size {a.batch_size} --check {a.heldout} --device cpu',
+                      f'--eval-chars {a.eval_chars} --batch-size {a.batch_size} --check {a.heldout} --device cpu' + (' --bf16' if a.bf16 else ''),
         'project': a.package, 'machine': {'cpus': os.cpu_count(), 'torch_threads_train': torch.get_num_threads(),
                                           'torch_threads_eval': 1, 'torch': torch.__version__, 'python': platform.python_version(),
                                           'load_average_at_start': [round(x, 2) for x in load0],
                                           'load_average_at_end': [round(x, 2) for x in load1],
                                           'note': a.note},
         'wall_seconds': round(time.time() - t0, 1),
-        'batch_size': a.batch_size,
+        'batch_size': a.batch_size, 'bf16': a.bf16,
         **{k: r[k] for k in ('train_files', 'heldout_files', 'general_files', 'tokens', 'steps', 'seconds', 'lr', 'general', 'kept', 'curve')},
         'before': {'heldout': r['before']['heldout'], 'general': r['before'][general]},
         'after': {'heldout': r['after']['heldout'], 'general': r['after'][general]},

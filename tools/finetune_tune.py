@@ -44,6 +44,7 @@ def main():
     p.add_argument('--lr', type=float, nargs='+', default=[1e-3, 3e-3])
     p.add_argument('--batch-size', type=int, nargs='+', default=[8, 16])
     p.add_argument('--general', type=float, default=0.5)
+    p.add_argument('--bf16', action='store_true', help='bf16 autocast on the CPU (fast with AMX)')
     p.add_argument('--out', default='runs/finetune-tune')
     p.add_argument('--results', default='results/finetune_tuning.json')
     a = p.parse_args()
@@ -60,7 +61,7 @@ def main():
         run = out/f'lr{lr:g}-bs{bs}'
         shutil.rmtree(run, ignore_errors=True)
         r = finetune([tune], run, minutes=None if a.steps else a.minutes, steps=a.steps, lr=lr, batch_size=bs, general=a.general,
-                     eval_chars=a.eval_chars, eval_files=20 if len(a.blend) > 1 else 5, device='cpu', view='terminal')
+                     eval_chars=a.eval_chars, eval_files=20 if len(a.blend) > 1 else 5, device='cpu', view='terminal', bf16=a.bf16)
         row = {'lr': lr, 'batch_size': bs, 'steps': r['steps'], 'seconds': r['seconds'], 'valid_curve': r['curve'],
                'valid_loss_end': r['curve'][-1]['loss'] if r['curve'] else None,
                'saved_before': r['before']['heldout']['saved'], 'saved_after': r['after']['heldout']['saved'],
@@ -80,7 +81,7 @@ def main():
         rule, chosen = 'lowest validation loss on the tuning files at the end of the budget', {'lr': best['lr'], 'batch_size': best['batch_size']}
     rec = {'date': time.strftime('%Y-%m-%d'), 'command': 'python tools/finetune_tune.py ' + ' '.join(sys.argv[1:]),
            'project': a.package, 'tuning_files': len(train), 'minutes_each': None if a.steps else a.minutes, 'steps_each': a.steps,
-           'general': a.general,
+           'general': a.general, 'bf16': a.bf16,
            'machine': {'cpus': os.cpu_count(), 'torch_threads': torch.get_num_threads(), 'torch': torch.__version__,
                        'python': platform.python_version(), 'load_average_at_start': [round(x, 2) for x in load0],
                        'load_average_at_end': [round(x, 2) for x in os.getloadavg()]},
