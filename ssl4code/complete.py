@@ -168,6 +168,7 @@ class Completer:
             model, tokenizer, ckpt = load_checkpoint(path, device=device)
             self.checkpoint, self.meta = str(path), ckpt.get('meta', {})
         else: self.checkpoint, self.meta = None, {}
+        self.word_bar = self.meta.get('word_min_prob')   # a bar chosen for this model (`finetune --min-prob`), else STOP_DEFAULTS'
         self.model, self.tok, self.device = model.to(device).eval(), tokenizer, device
         self.index = TokenIndex.from_tokenizer(tokenizer)
         self.file_id = tokenizer.token_to_id('<|file|>')
@@ -305,6 +306,7 @@ def __call__(self: Completer, prefix, suffix='', cancelled=None, **options):
     "Ranked `Completion`s of the code `prefix` (which may end mid-word), given the `suffix` after the cursor; [] if `cancelled()` is true once the model is free."
     o = {**self.defaults, **options}
     if o['stop'] not in ('word', 'line', 'block'): raise ValueError(f"stop must be 'word', 'line' or 'block', not {o['stop']!r}")
+    if o['stop'] == 'word' and o['min_prob'] is None and self.word_bar: o['min_prob'] = self.word_bar
     for k, v in self.STOP_DEFAULTS[o['stop']].items():
         if o[k] is None: o[k] = v
     place = cursor_place(prefix)

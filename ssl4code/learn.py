@@ -342,16 +342,18 @@ def blend_weights(original, tuned, share):
 
 def finetune(sources, out, checkpoint=None, minutes=5.0, steps=None, lr=1e-3, general=0.5, holdout=0.2,
              batch_size=16, eval_chars=1500, eval_files=20, check=(), seed=0, device=None, view=None, log=None, blend=1.0,
-             fim_rate=0.0, bf16=False):
+             fim_rate=0.0, bf16=False, min_prob=None):
     "Continue training `checkpoint` (default: the shipped model) on the Python files in `sources`, keep `blend` of the change; write `out`/model.pt, the better of before and after."
     out, ckpt = Path(out), Path(checkpoint) if checkpoint else DEFAULT_CHECKPOINT
     # bad options fail here, before minutes of training, not after
     if not 0 < blend <= 1: raise UserError(f'blend must be in (0, 1], not {blend!r}')
     if not 0 <= fim_rate <= 1: raise UserError(f'fim_rate must be in [0, 1], not {fim_rate!r}')
+    if min_prob is not None and not 0 < min_prob < 1: raise UserError(f'min_prob must be in (0, 1), not {min_prob!r}')
     if (out/'model.pt').exists(): raise UserError(f'{out} already holds a model.pt: choose another --out')
     model, tok, ck = load_checkpoint(ckpt)
     if fim_rate: model, tok = add_fim_sentinels(model, tok)
     knows_fim = fim_rate or ck.get('meta', {}).get('fim_rate', 0)   # a FIM model stays one when fine-tuned without FIM
+    bar = min_prob or ck.get('meta', {}).get('word_min_prob')       # the tuned model's bar for word completions
     train, held = split_files(user_files(sources), holdout, seed)
     if not held: raise UserError('every held-out file is a copy of a training file: nothing left to check the result on')
     mix = general_texts(general * sum(len(t) for _, _, t in train), seed) if general else []
@@ -378,17 +380,19 @@ def finetune(sources, out, checkpoint=None, minutes=5.0, steps=None, lr=1e-3, ge
     tuned = trainer.raw.to('cpu').eval()
     if blend < 1: blend_weights(load_checkpoint(ckpt)[0], tuned, blend)   # weight averaging with the original, against forgetting
     after_c = Completer(model=tuned, tokenizer=tok, fim=bool(knows_fim))
-    after = {'heldout': keystroke_eval(after_c, [windows], **kw), **{str(c): keystroke_eval(after_c, [c], **kw) for c in check}}
+    kw_after = {**kw, **({'min_prob': bar} if bar else {})}
+    after = {'heldout': keystroke_eval(after_c, [windows], **kw_after), **{str(c): keystroke_eval(after_c, [c], **kw_after) for c in check}}
     strip = lambda r: {k: v for k, v in r.items() if k != 'per_file'}
     report = {'checkpoint': str(ckpt), 'sources': [str(s) for s in sources], 'train_files': len(train), 'heldout_files': len(held),
               'general_files': len(mix), 'tokens': info['splits']['train']['tokens'], 'steps': trainer.step,
-              'seconds': round(trainer.seconds, 1), 'lr': lr, 'general': general, 'blend': blend, 'fim_rate': fim_rate,
+              'seconds': round(trainer.seconds, 1), 'lr': lr, 'general': general, 'blend': blend, 'fim_rate': fim_rate, 'min_prob': bar,
               'before': {k: strip(v) for k, v in before.items()}, 'after': {k: strip(v) for k, v in after.items()},
               'curve': [{'time': r['time'], 'loss': r['loss']} for r in trainer.history if r['kind'] == 'valid']}
     b, a = before['heldout']['saved'], after['heldout']['saved']
     report['kept'] = 'finetuned' if a >= b else 'original'
     meta = {'finetuned_from': str(ckpt), 'finetune': {k: report[k] for k in ('sources', 'steps', 'seconds', 'lr', 'general', 'blend', 'fim_rate')},
-            'heldout_saved': {'before': b, 'after': a}, 'base': ck.get('meta', {}), 'fim_rate': knows_fim}
+            'heldout_saved': {'before': b, 'after': a}, 'base': ck.get('meta', {}), 'fim_rate': knows_fim,
+            **({'word_min_prob': bar} if bar else {})}
     if a >= b: save_checkpoint(out/'model.pt', tuned, tok, meta)
     else:
         save_checkpoint(out/'finetuned.pt', tuned, tok, meta)
@@ -423,6 +427,8 @@ def cli_finetune(argv):
                    help='train this share of windows in fill-in-the-middle order, so that the model learns to use the code after '
                         'the cursor; sentinels are added to a tokenizer without them (Transformer only; default: %(default)s)')
     p.add_argument('--bf16', action='store_true', help='bf16 autocast on the CPU: faster where the CPU has AMX (Xeon 4th gen+), slower elsewhere')
+    p.add_argument('--min-prob', type=float, metavar='P', help="the fine-tuned model's bar for word suggestions, kept in its checkpoint: "
+                   "a model tuned on one project is surer of itself, so a higher bar keeps its precision (default: the completer's)")
     p.add_argument('--holdout', type=float, default=0.2, metavar='R', help='share of files held out (default: %(default)s)')
     p.add_argument('--eval-chars', type=int, default=1500, metavar='N', help='characters typed per held-out file (default: %(default)s)')
     p.add_argument('--check', nargs='+', default=[], metavar='FILE', help='also measure keystrokes saved on these files or windows.json')
@@ -434,7 +440,7 @@ def cli_finetune(argv):
     if not a.minutes and not a.steps: raise UserError('give a budget: --minutes or --steps')
     if a.threads: torch.set_num_threads(a.threads)
     r = finetune(a.sources, a.out, a.checkpoint, a.minutes or None, a.steps, a.lr, a.general, a.holdout, a.batch_size,
-                 a.eval_chars, check=a.check, device=a.device, view='terminal', blend=a.blend, fim_rate=a.fim_rate, bf16=a.bf16)
+                 a.eval_chars, check=a.check, device=a.device, view='terminal', blend=a.blend, fim_rate=a.fim_rate, bf16=a.bf16, min_prob=a.min_prob)
     print(json.dumps({k: r[k] for k in ('kept', 'before', 'after', 'steps', 'seconds')} | {'model': str(Path(a.out)/'model.pt')}, indent=1))
     return 0
 

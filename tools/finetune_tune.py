@@ -90,9 +90,9 @@ def main():
     print(json.dumps(rec['chosen']))
 
 
-def _type(path, windows, chars):
-    "Keystrokes saved typing `windows` with checkpoint `path` (in a worker process, one thread)."
-    r = keystroke_eval(str(path), [str(windows)], max_chars=chars, progress=False)
+def _type(path, windows, chars, **options):
+    "Keystrokes saved typing `windows` with checkpoint `path` and completer `options` (in a worker process, one thread)."
+    r = keystroke_eval(str(path), [str(windows)], max_chars=chars, progress=False, **options)
     return {k: r[k] for k in ('chars', 'keys', 'saved', 'offered', 'accepted', 'precision')}
 
 def blends(run, r, a):
