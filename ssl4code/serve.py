@@ -147,10 +147,19 @@ def _completer_args(p):
     p.add_argument('--torch-threads', type=int, default=1, metavar='N', help='threads torch may use per keystroke (default: 1; a long new prompt is read with up to 4)')
     p.add_argument('--line-prob', type=float, default=Completer.LINE_PROB, metavar='P',
                    help=f'ghost text goes on to the end of the line when that is this likely (default: {Completer.LINE_PROB})')
+    p.add_argument('--copy', type=_share, default=Completer.COPY, metavar='P',
+                   help=f"share of probability for what followed an earlier repeat of the text before the cursor; 0 turns the copy cache off (default: {Completer.COPY})")
+
+def _share(s):
+    "A probability from the command line, or argparse's clear error."
+    try: v = float(s)
+    except ValueError: v = -1.0
+    if not 0 <= v <= 1: raise argparse.ArgumentTypeError(f'{s!r} is not a number from 0 to 1')
+    return v
 
 def _make_completer(a):
     torch.set_num_threads(max(1, a.torch_threads))
-    return Completer(a.checkpoint, device=a.device, context_chars=a.context, line_prob=a.line_prob)
+    return Completer(a.checkpoint, device=a.device, context_chars=a.context, line_prob=a.line_prob, copy=a.copy)
 
 def _tame_malloc():
     "Keep freed memory from piling up (glibc): one malloc arena for the request threads, which take turns at the model anyway; and blocks of 256 kB or more (a beam's key/value cache) straight from the system and back."
