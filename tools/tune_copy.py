@@ -15,27 +15,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 import torch
-from bench_editor import below, window, worth_asking
+from bench_editor import below, type_windows, window, worth_asking
 from ssl4code.complete import Completer
 from ssl4code.evaluate import typing_windows
 
 
 def type_ghost(completer, windows, context, **options):
     "Keystrokes saved, precision and suggestions shown typing `windows` through `completer.ghost` with `options`."
-    chars = keys = shown = accepted = 0
-    for name, text, start, end in windows:
-        after, i = below(text, end), start
-        while i < end:
+    def suggest(text, end):
+        after = below(text, end)
+        def at(i):
             prefix, suffix = window(text[:i] + after, i, context, 'lines')
             got = completer.ghost(prefix, suffix, block=True, **options) if worth_asking(suffix) else []
-            keys += 1
-            if got:
-                shown += 1
-                if text.startswith(got[0].text, i) and i + len(got[0].text) <= end:
-                    accepted += 1; i += len(got[0].text); continue
-            i += 1
-        chars += end - start
-    return dict(saved=round(1 - keys / chars, 4), precision=round(accepted / max(1, shown), 4), shown=shown)
+            return got[0].text if got else None
+        return at
+    c = type_windows(windows, suggest)
+    return dict(saved=round(1 - c['keys'] / c['chars'], 4), precision=round(c['accepted'] / max(1, c['shown']), 4), shown=c['shown'])
 
 
 def main():
