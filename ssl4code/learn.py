@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['EVENT_TYPES', 'SELECT_KINDS', 'MAX_ID', 'PLACES', 'validate_event', 'place_of', 'EventLog', 'default_events_path',
            'read_events', 'stats', 'plot_stats', 'cli_stats', 'record_typing', 'place_thresholds', 'ThresholdCompleter',
-           'user_files', 'split_files', 'general_texts', 'heldout_windows', 'write_corpus', 'blend_weights', 'finetune',
-           'cli_finetune', 'add_fim_sentinels']
+           'user_files', 'split_files', 'general_texts', 'heldout_windows', 'write_corpus', 'blend_weights',
+           'BestWeights', 'finetune', 'cli_finetune', 'add_fim_sentinels']
 
 # %% ../nbs/08_learn.ipynb #b533f32e
 import argparse, dataclasses, hashlib, json, math, os, shutil, sys, threading, time, uuid
@@ -20,6 +20,7 @@ from .core import UserError, atomic_path, default_device
 from .data import FILE_SEP, clean_text, python_files, stdlib_dir, walk_folder
 from .bpe import FIM_MIDDLE, FIM_PREFIX, FIM_SUFFIX, encode_dataset, fim_ids
 from .checkpoint import DEFAULT_CHECKPOINT, load_checkpoint, save_checkpoint
+from .metrics import evaluate
 from .monitor import TerminalView
 from .train import Trainer, TrainConfig
 from .complete import Completer
@@ -340,9 +341,19 @@ def blend_weights(original, tuned, share):
             part.copy_(b + share * (part - b))
     return tuned
 
-def finetune(sources, out, checkpoint=None, minutes=5.0, steps=None, lr=1e-3, general=0.5, holdout=0.2,
+class BestWeights:
+    "A `Trainer` view that keeps a copy (on the CPU) of `model`'s weights at the lowest validation loss so far."
+    def __init__(self, model): self.model, self.loss, self.step, self.state = model, math.inf, None, None
+    def start(self, trainer): pass
+    def log(self, r):
+        if r['kind'] != 'valid' or not r['loss'] < self.loss: return   # a NaN loss is never the best
+        self.loss, self.step = r['loss'], r['step']
+        self.state = {k: w.detach().to('cpu', copy=True) for k, w in self.model.state_dict().items()}
+    def end(self): pass
+
+def finetune(sources, out, checkpoint=None, minutes=5.0, steps=None, lr=3e-4, general=0.5, holdout=0.2,
              batch_size=16, eval_chars=1500, eval_files=20, check=(), seed=0, device=None, view=None, log=None, blend=1.0,
-             fim_rate=0.0, bf16=False, min_prob=None):
+             fim_rate=0.0, bf16=False, min_prob=None, keep_best=False):
     "Continue training `checkpoint` (default: the shipped model) on the Python files in `sources`, keep `blend` of the change; write `out`/model.pt, the better of before and after."
     out, ckpt = Path(out), Path(checkpoint) if checkpoint else DEFAULT_CHECKPOINT
     # bad options fail here, before minutes of training, not after
@@ -356,41 +367,57 @@ def finetune(sources, out, checkpoint=None, minutes=5.0, steps=None, lr=1e-3, ge
     bar = min_prob or ck.get('meta', {}).get('word_min_prob')       # the tuned model's bar for word completions
     train, held = split_files(user_files(sources), holdout, seed)
     if not held: raise UserError('every held-out file is a copy of a training file: nothing left to check the result on')
+    # a tenth of the training files decides which step's weights to keep; the held-out files only judge the result
+    fit, stop = split_files(train, 0.1, seed + 1) if keep_best and len(train) >= 5 else (train, [])
+    if stop: train = fit
     mix = general_texts(general * sum(len(t) for _, _, t in train), seed) if general else []
     texts = sorted([t for _, _, t in train] + mix, key=lambda t: _rank(seed, t[:200]))
-    info = write_corpus(out/'data', texts, [t for _, _, t in held], tok)
+    info = write_corpus(out/'data', texts, [t for _, _, t in (stop or held)], tok)
     n, seq = info['splits']['train']['tokens'], getattr(model.config, 'context', None) or 128
     if (n - 1 - seq) // seq < 1: raise UserError(f'{n:,} tokens of code are too few to fine-tune on: give more files')
     batch_size = max(1, min(batch_size, (n - 1 - seq) // seq // 2))   # a small project still gives a few batches
     _say(log, f"fine-tuning {ckpt} on {len(train)} files ({info['splits']['train']['tokens']:,} tokens with "
-              f"{len(mix)} standard-library files mixed in); {len(held)} files held out")
+              f"{len(mix)} standard-library files mixed in); {len(held)} files held out" +
+              (f"; {len(stop)} kept aside to choose the best step" if stop else ''))
     windows = heldout_windows(held, out/'heldout.json', eval_chars, eval_files)
     kw = dict(progress=log is None and sys.stderr.isatty())
     before = {'heldout': keystroke_eval(ckpt, [windows], **kw), **{str(c): keystroke_eval(ckpt, [c], **kw) for c in check}}
     _say(log, f"before: {before['heldout']['saved']:.1%} keystrokes saved on the held-out files (precision {before['heldout']['precision']:.1%})")
-    budget = (minutes or 0) * 60 / 8
+    budget = (minutes or 0) * 60 / 16
     # a trained model needs only a few steps of warm-up (for Adam's estimates), and a CPU makes few steps in minutes
     cfg = TrainConfig(steps=steps, minutes=minutes, batch_size=batch_size, lr=lr, warmup=min(10, max(1, (steps or 80) // 8)),
                       weight_decay=0.01, seed=seed, eval_every=budget, eval_tokens=10_000, save_every=0, fim_rate=fim_rate, bf16_cpu=bf16)
     views = [TerminalView()] if view == 'terminal' else list(view or [])
     trainer = Trainer(model, tok, out/'data', cfg, run_dir=out/'train', device=device or default_device(), views=views,
                       meta={'finetuned_from': str(ckpt)})
+    best = BestWeights(trainer.raw)
+    if stop:   # step 0 is a candidate too: the original may be the best there is
+        trainer.views.append(best)
+        best.log({'kind': 'valid', 'step': 0, 'loss': evaluate(trainer.raw, trainer.valid, batch_size=batch_size,
+                                                                seq_len=trainer.seq_len, max_tokens=cfg.eval_tokens)['loss']})
     trainer.fit()
     for f in ('checkpoint.pt', 'model.pt'): (out/'train'/f).unlink(missing_ok=True)   # the training state: large, not needed
     tuned = trainer.raw.to('cpu').eval()
+    kept_step = trainer.step
+    if best.state is not None and best.step != trainer.step:   # a small project is over-learnt before the budget ends
+        tuned.load_state_dict(best.state)
+        kept_step = best.step
+        _say(log, f"kept the weights of step {best.step} of {trainer.step}: the lowest loss on the {len(stop)} files kept aside" +
+                  (' (step 0: no step lowered it, these are the original weights)' if best.step == 0 else ''))
     if blend < 1: blend_weights(load_checkpoint(ckpt)[0], tuned, blend)   # weight averaging with the original, against forgetting
     after_c = Completer(model=tuned, tokenizer=tok, fim=bool(knows_fim))
     kw_after = {**kw, **({'min_prob': bar} if bar else {})}
     after = {'heldout': keystroke_eval(after_c, [windows], **kw_after), **{str(c): keystroke_eval(after_c, [c], **kw_after) for c in check}}
     strip = lambda r: {k: v for k, v in r.items() if k != 'per_file'}
     report = {'checkpoint': str(ckpt), 'sources': [str(s) for s in sources], 'train_files': len(train), 'heldout_files': len(held),
-              'general_files': len(mix), 'tokens': info['splits']['train']['tokens'], 'steps': trainer.step,
+              'stop_files': len(stop), 'general_files': len(mix), 'tokens': info['splits']['train']['tokens'], 'steps': trainer.step,
+              'kept_step': kept_step, 'kept_loss': best.loss if stop else None, 'curve_files': 'kept aside' if stop else 'held out',
               'seconds': round(trainer.seconds, 1), 'lr': lr, 'general': general, 'blend': blend, 'fim_rate': fim_rate, 'min_prob': bar,
               'before': {k: strip(v) for k, v in before.items()}, 'after': {k: strip(v) for k, v in after.items()},
-              'curve': [{'time': r['time'], 'loss': r['loss']} for r in trainer.history if r['kind'] == 'valid']}
+              'curve': [{'step': r['step'], 'time': r['time'], 'loss': r['loss']} for r in trainer.history if r['kind'] == 'valid']}
     b, a = before['heldout']['saved'], after['heldout']['saved']
     report['kept'] = 'finetuned' if a >= b else 'original'
-    meta = {'finetuned_from': str(ckpt), 'finetune': {k: report[k] for k in ('sources', 'steps', 'seconds', 'lr', 'general', 'blend', 'fim_rate')},
+    meta = {'finetuned_from': str(ckpt), 'finetune': {k: report[k] for k in ('sources', 'steps', 'kept_step', 'seconds', 'lr', 'general', 'blend', 'fim_rate')},
             'heldout_saved': {'before': b, 'after': a}, 'base': ck.get('meta', {}), 'fim_rate': knows_fim,
             **({'word_min_prob': bar} if bar else {})}
     if a >= b: save_checkpoint(out/'model.pt', tuned, tok, meta)
@@ -418,7 +445,7 @@ def cli_finetune(argv):
     p.add_argument('--from', dest='checkpoint', metavar='CHECKPOINT', help='model to start from (default: the shipped model)')
     p.add_argument('--minutes', type=float, default=5.0, help='training time (default: %(default)s)')
     p.add_argument('--steps', type=int, help='stop after this many steps (with --minutes 0: only steps)')
-    p.add_argument('--lr', type=float, default=1e-3, help='peak learning rate (default: %(default)s)')
+    p.add_argument('--lr', type=float, default=3e-4, help='peak learning rate: higher learns faster and forgets more (default: %(default)s)')
     p.add_argument('--general', type=float, default=0.5, metavar='R',
                    help='mix in standard-library code, R times the size of your code, against forgetting (default: %(default)s)')
     p.add_argument('--blend', type=float, default=1.0, metavar='R',
@@ -426,10 +453,13 @@ def cli_finetune(argv):
     p.add_argument('--fim-rate', type=float, default=0.0, metavar='R',
                    help='train this share of windows in fill-in-the-middle order, so that the model learns to use the code after '
                         'the cursor; sentinels are added to a tokenizer without them (Transformer only; default: %(default)s)')
-    p.add_argument('--bf16', action='store_true', help='bf16 autocast on the CPU: faster where the CPU has AMX (Xeon 4th gen+), slower elsewhere')
+    p.add_argument('--bf16', action='store_true', help='bf16 autocast on the CPU: faster where the CPU has AMX or AVX-512 BF16 '
+                   '(Xeon 4th gen+, AMD Zen 4+), slower elsewhere')
     p.add_argument('--min-prob', type=float, metavar='P', help="the fine-tuned model's bar for word suggestions, kept in its checkpoint: "
                    "a model tuned on one project is surer of itself, so a higher bar keeps its precision (default: the completer's)")
     p.add_argument('--holdout', type=float, default=0.2, metavar='R', help='share of files held out (default: %(default)s)')
+    p.add_argument('--keep-best', action='store_true', help='keep a tenth of the training files (5 or more) aside and keep the step '
+                   'with the lowest loss on them (early stopping; for completion it tends to stop too soon)')
     p.add_argument('--eval-chars', type=int, default=1500, metavar='N', help='characters typed per held-out file (default: %(default)s)')
     p.add_argument('--check', nargs='+', default=[], metavar='FILE', help='also measure keystrokes saved on these files or windows.json')
     p.add_argument('--batch-size', type=int, default=16, help='rows per step (default: %(default)s)')
@@ -440,8 +470,8 @@ def cli_finetune(argv):
     if not a.minutes and not a.steps: raise UserError('give a budget: --minutes or --steps')
     if a.threads: torch.set_num_threads(a.threads)
     r = finetune(a.sources, a.out, a.checkpoint, a.minutes or None, a.steps, a.lr, a.general, a.holdout, a.batch_size,
-                 a.eval_chars, check=a.check, device=a.device, view='terminal', blend=a.blend, fim_rate=a.fim_rate, bf16=a.bf16, min_prob=a.min_prob)
-    print(json.dumps({k: r[k] for k in ('kept', 'before', 'after', 'steps', 'seconds')} | {'model': str(Path(a.out)/'model.pt')}, indent=1))
+                 a.eval_chars, check=a.check, device=a.device, view='terminal', blend=a.blend, fim_rate=a.fim_rate, bf16=a.bf16, min_prob=a.min_prob, keep_best=a.keep_best)
+    print(json.dumps({k: r[k] for k in ('kept', 'before', 'after', 'steps', 'kept_step', 'seconds')} | {'model': str(Path(a.out)/'model.pt')}, indent=1))
     return 0
 
 # %% ../nbs/08_learn.ipynb #7514d541

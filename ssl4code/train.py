@@ -127,7 +127,7 @@ class TrainConfig:
     log_every: int = 10              # steps between training-loss records
     sample_tokens: int = 60          # tokens per sample
     compile: bool = False            # torch.compile the model (faster on GPUs, slow to start)
-    bf16_cpu: bool = False           # bf16 autocast on the CPU too (CUDA always uses it): fast only with AMX
+    bf16_cpu: bool = False           # bf16 autocast on the CPU too (CUDA always uses it): fast only with AMX or AVX-512 BF16
     fim_rate: float = 0.0            # share of training windows put in fill-in-the-middle order (windowed models)
 
     def __post_init__(self):
@@ -471,7 +471,8 @@ def cli_train(argv):
     p.add_argument('--seed', type=int, help='random seed (default: 0)')
     p.add_argument('--compile', action='store_true', default=None, help='torch.compile the model (GPU)')
     p.add_argument('--bf16', action='store_true', default=None,
-                   help='bf16 autocast on the CPU too: faster Transformers where the CPU has AMX (Xeon 4th gen+), slower elsewhere')
+                   help='bf16 autocast on the CPU too: faster Transformers where the CPU has AMX or AVX-512 BF16 '
+                        '(Xeon 4th gen+, AMD Zen 4+), slower elsewhere')
     p.add_argument('--fim-rate', type=float, help='share of windows trained in fill-in-the-middle order, 0-1 '
                    '(Transformer only; default: 0, left to right only)')
     p.add_argument('--device', help='cpu, cuda, cuda:1 ... (default: cuda if available)')

@@ -44,12 +44,13 @@ def main():
     p.add_argument('--general-chars', type=int, help='type only the first N characters of each general window')
     p.add_argument('--min-prob', nargs='+', default=[None], type=lambda s: None if s == 'default' else float(s),
                    help="bars for word suggestions to try with each blend ('default': the completer's)")
+    p.add_argument('--model', help="the fine-tuned checkpoint, when not the run's own model.pt (a snapshot of tools/finetune_steps.py)")
     p.add_argument('--choose', type=float, metavar='MAX_COST', help='name the best blend that costs at most MAX_COST points')
     p.add_argument('--results', default='results/finetune_blend.json')
     a = p.parse_args()
     run = Path(a.run)
     rep = json.loads((run/'finetune.json').read_text())
-    tuned_path = run/('model.pt' if rep['kept'] == 'finetuned' else 'finetuned.pt')
+    tuned_path = Path(a.model) if a.model else run/('model.pt' if rep['kept'] == 'finetuned' else 'finetuned.pt')
     base, tok, _ = load_checkpoint(rep['checkpoint'])
     paths = {0.0: Path(rep['checkpoint']), 1.0: tuned_path}
     for b in a.blend:
@@ -59,7 +60,7 @@ def main():
     checked = next((k for k in rep['before'] if k != 'heldout' and Path(k).resolve() == Path(a.general).resolve()), None)
     known = {}
     for b, side in ((0.0, 'before'), (1.0, 'after')):
-        if side == 'after' and rep.get('min_prob'): continue    # typed at another bar than the ones tried here
+        if side == 'after' and (rep.get('min_prob') or a.model): continue    # another bar, or another model, than those tried here
         known[(b, None), 'heldout'] = {k: rep[side]['heldout'][k] for k in KEEP}
         if checked and a.general_chars is None: known[(b, None), 'general'] = {k: rep[side][checked][k] for k in KEEP}
     configs = [(0.0, None)] + [(b, m) for b in sorted(paths) if b > 0 for m in a.min_prob]
@@ -75,7 +76,7 @@ def main():
         r['met'] = r['gain_points'] >= 8 and r['heldout']['precision'] >= 0.5 and r['general_cost_points'] <= 1
         print(json.dumps({k: r[k] for k in ('blend', 'min_prob', 'gain_points', 'general_cost_points', 'met')} | {'precision': r['heldout']['precision']}), flush=True)
     out = {'date': time.strftime('%Y-%m-%d'), 'command': 'python tools/bench_blend.py ' + ' '.join(sys.argv[1:]),
-           'run': str(run), 'run_settings': {k: rep[k] for k in ('steps', 'seconds', 'lr', 'general', 'train_files', 'heldout_files')},
+           'run': str(run), 'model': str(tuned_path), 'run_settings': {k: rep[k] for k in ('steps', 'seconds', 'lr', 'general', 'train_files', 'heldout_files')},
            'general_windows': a.general, 'general_chars': a.general_chars,
            'machine': {'cpus': os.cpu_count(), 'torch': torch.__version__, 'python': platform.python_version(),
                        'load_average_at_start': [round(x, 2) for x in load0],

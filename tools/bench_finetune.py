@@ -25,14 +25,17 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--package', default='sqlglot==25.20.1')
     p.add_argument('--minutes', type=float, default=10.0)
-    p.add_argument('--lr', type=float, default=1e-3)
+    p.add_argument('--lr', type=float, default=3e-4)
     p.add_argument('--general', type=float, default=0.5)
     p.add_argument('--eval-chars', type=int, default=1000)
     p.add_argument('--out', default='runs/finetune-bench')
     p.add_argument('--heldout', default='data/heldout/windows.json')
     p.add_argument('--results', default='results/finetune.json')
     p.add_argument('--batch-size', type=int, default=16)
-    p.add_argument('--bf16', action='store_true', help='bf16 autocast on the CPU (fast with AMX)')
+    p.add_argument('--bf16', action='store_true', help='bf16 autocast on the CPU (fast with AMX or AVX-512 BF16)')
+    p.add_argument('--blend', type=float, default=1.0, help='share of the change to keep (finetune --blend)')
+    p.add_argument('--min-prob', type=float, help="the fine-tuned model's bar for word suggestions (finetune --min-prob)")
+    p.add_argument('--keep-best', action='store_true', help='keep the step with the lowest loss on training files kept aside')
     p.add_argument('--note', default='', help='what else ran on the machine, for the record')
     a = p.parse_args()
     out = Path(a.out)
@@ -40,22 +43,26 @@ def main():
     src = fetch(a.package, out/'src')
     load0, t0 = os.getloadavg(), time.time()
     r = finetune([src], out/'run', minutes=a.minutes, lr=a.lr, general=a.general, eval_chars=a.eval_chars, batch_size=a.batch_size,
-                 check=[a.heldout], device='cpu', view='terminal', bf16=a.bf16)
+                 check=[a.heldout], device='cpu', view='terminal', bf16=a.bf16,
+                 blend=a.blend, min_prob=a.min_prob, keep_best=a.keep_best)
     load1 = os.getloadavg()
     general = str(a.heldout)
     result = {
         'date': time.strftime('%Y-%m-%d'),
         'command': 'python tools/bench_finetune.py ' + ' '.join(sys.argv[1:]),
         'equivalent': f'ssl4code finetune {src} --out {out/"run"} --minutes {a.minutes} --lr {a.lr} --general {a.general} '
-                      f'--eval-chars {a.eval_chars} --batch-size {a.batch_size} --check {a.heldout} --device cpu' + (' --bf16' if a.bf16 else ''),
+                      f'--eval-chars {a.eval_chars} --batch-size {a.batch_size} --check {a.heldout} --device cpu' + (' --bf16' if a.bf16 else '')
+                      + (f' --blend {a.blend}' if a.blend != 1 else '') + (f' --min-prob {a.min_prob}' if a.min_prob else '')
+                      + (' --keep-best' if a.keep_best else ''),
         'project': a.package, 'machine': {'cpus': os.cpu_count(), 'torch_threads_train': torch.get_num_threads(),
                                           'torch_threads_eval': 1, 'torch': torch.__version__, 'python': platform.python_version(),
                                           'load_average_at_start': [round(x, 2) for x in load0],
                                           'load_average_at_end': [round(x, 2) for x in load1],
                                           'note': a.note},
         'wall_seconds': round(time.time() - t0, 1),
-        'batch_size': a.batch_size, 'bf16': a.bf16,
-        **{k: r[k] for k in ('train_files', 'heldout_files', 'general_files', 'tokens', 'steps', 'seconds', 'lr', 'general', 'kept', 'curve')},
+        'batch_size': a.batch_size, 'bf16': a.bf16, 'blend': a.blend, 'min_prob': a.min_prob,
+        **{k: r.get(k) for k in ('train_files', 'heldout_files', 'stop_files', 'general_files', 'tokens', 'steps', 'kept_step', 'seconds',
+                                 'lr', 'general', 'kept', 'curve', 'curve_files')},
         'before': {'heldout': r['before']['heldout'], 'general': r['before'][general]},
         'after': {'heldout': r['after']['heldout'], 'general': r['after'][general]},
     }

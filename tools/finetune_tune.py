@@ -40,11 +40,12 @@ def main():
     p.add_argument('--general-windows', default='data/heldout/tune.json', help='general tuning windows, to measure forgetting')
     p.add_argument('--general-chars', type=int, default=600, help='characters typed per general window')
     p.add_argument('--eval-chars', type=int, default=600, help='characters typed per tuning file')
+    p.add_argument('--eval-files', type=int, help='tuning files typed (default: 20 with several blends, else 5)')
     p.add_argument('--max-cost', type=float, default=1.0, help='points of general keystrokes saved a setting may cost')
     p.add_argument('--lr', type=float, nargs='+', default=[1e-3, 3e-3])
     p.add_argument('--batch-size', type=int, nargs='+', default=[8, 16])
     p.add_argument('--general', type=float, default=0.5)
-    p.add_argument('--bf16', action='store_true', help='bf16 autocast on the CPU (fast with AMX)')
+    p.add_argument('--bf16', action='store_true', help='bf16 autocast on the CPU (fast with AMX or AVX-512 BF16)')
     p.add_argument('--out', default='runs/finetune-tune')
     p.add_argument('--results', default='results/finetune_tuning.json')
     a = p.parse_args()
@@ -61,8 +62,8 @@ def main():
         run = out/f'lr{lr:g}-bs{bs}'
         shutil.rmtree(run, ignore_errors=True)
         r = finetune([tune], run, minutes=None if a.steps else a.minutes, steps=a.steps, lr=lr, batch_size=bs, general=a.general,
-                     eval_chars=a.eval_chars, eval_files=20 if len(a.blend) > 1 else 5, device='cpu', view='terminal', bf16=a.bf16)
-        row = {'lr': lr, 'batch_size': bs, 'steps': r['steps'], 'seconds': r['seconds'], 'valid_curve': r['curve'],
+                     eval_chars=a.eval_chars, eval_files=a.eval_files or (20 if len(a.blend) > 1 else 5), device='cpu', view='terminal', bf16=a.bf16)
+        row = {'lr': lr, 'batch_size': bs, 'steps': r['steps'], 'kept_step': r['kept_step'], 'seconds': r['seconds'], 'valid_curve': r['curve'],
                'valid_loss_end': r['curve'][-1]['loss'] if r['curve'] else None,
                'saved_before': r['before']['heldout']['saved'], 'saved_after': r['after']['heldout']['saved'],
                'precision_after': r['after']['heldout']['precision']}
