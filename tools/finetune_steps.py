@@ -24,8 +24,7 @@ from ssl4code.learn import finetune, heldout_windows, split_files, user_files
 from ssl4code.monitor import TerminalView
 
 sys.path.insert(0, str(Path(__file__).parent))
-from fetch_heldout import fetch
-from finetune_tune import _type     # keystrokes saved by one checkpoint, in a worker process
+from finetune_tune import _type, tuning_source     # keystrokes saved by one checkpoint, in a worker process; the tuning files
 
 
 class Snapshots:
@@ -55,13 +54,7 @@ def main():
     p.add_argument('--results', default='results/finetune_steps_tuning.json')
     a = p.parse_args()
     out = Path(a.out)
-    src = fetch(a.package, out/'src')
-    train, _ = split_files(user_files([src]), 0.2, 0)          # exactly what bench_finetune trains on
-    tune = out/'tune-src'
-    shutil.rmtree(tune, ignore_errors=True)
-    for name, f, _ in train:
-        (tune/name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(f, tune/name)
+    tune, _ = tuning_source(a.package, out)
     run = out/'run'
     shutil.rmtree(run, ignore_errors=True)
     snaps = Snapshots(out/'snapshots')

@@ -50,13 +50,7 @@ def main():
     p.add_argument('--results', default='results/finetune_tuning.json')
     a = p.parse_args()
     out = Path(a.out)
-    src = fetch(a.package, out/'src')
-    train, _ = split_files(user_files([src]), 0.2, 0)          # exactly what bench_finetune trains on
-    tune = out/'tune-src'
-    shutil.rmtree(tune, ignore_errors=True)
-    for name, f, _ in train:
-        (tune/name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(f, tune/name)
+    tune, train = tuning_source(a.package, out)
     runs, load0 = [], os.getloadavg()
     for lr, bs in itertools.product(a.lr, a.batch_size):
         run = out/f'lr{lr:g}-bs{bs}'
@@ -90,6 +84,17 @@ def main():
     Path(a.results).write_text(json.dumps(rec, indent=1) + '\n')
     print(json.dumps(rec['chosen']))
 
+
+def tuning_source(package, out):
+    "(folder, files): the four fifths of `package`'s files that bench_finetune trains on, copied to `out`/tune-src."
+    src = fetch(package, out/'src')
+    train, _ = split_files(user_files([src]), 0.2, 0)          # exactly what bench_finetune trains on
+    tune = out/'tune-src'
+    shutil.rmtree(tune, ignore_errors=True)
+    for name, f, _ in train:
+        (tune/name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(f, tune/name)
+    return tune, train
 
 def _type(path, windows, chars, **options):
     "Keystrokes saved typing `windows` with checkpoint `path` and completer `options` (in a worker process, one thread)."
