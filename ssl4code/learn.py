@@ -454,7 +454,7 @@ def cli_finetune(argv):
                    help='train this share of windows in fill-in-the-middle order, so that the model learns to use the code after '
                         'the cursor; sentinels are added to a tokenizer without them (Transformer only; default: %(default)s)')
     p.add_argument('--bf16', action='store_true', help='bf16 autocast on the CPU: faster where the CPU has AMX or AVX-512 BF16 '
-                   '(Xeon 4th gen+, AMD Zen 4+), slower elsewhere')
+                   '(Xeon 4th gen+, AMD Zen 4+); ignored, with a warning, on a CPU without it')
     p.add_argument('--min-prob', type=float, metavar='P', help="the fine-tuned model's bar for word suggestions, kept in its checkpoint: "
                    "a model tuned on one project is surer of itself, so a higher bar keeps its precision (default: the completer's)")
     p.add_argument('--holdout', type=float, default=0.2, metavar='R', help='share of files held out (default: %(default)s)')

@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from torch.nn.parallel import DistributedDataParallel as DDP
 
-from .core import Progress, UserError, atomic_path, default_device
+from .core import Progress, UserError, atomic_path, cpu_has_bf16, default_device
 from .data import FILE_SEP
 from .bpe import fim_ids, load_tokenizer, load_tokens
 from .models import MODELS, PRESETS, amp_dtype, autocast, create, map_state, unwrap
@@ -203,7 +203,14 @@ class Trainer:
         self.step, self.tokens, self.seconds, self.state, self.data_crc = 0, 0, 0.0, None, 0
         self.meta, self.history, self.last_valid = dict(meta or {}), [], None
         self.views = list(views) if self.rank == 0 else []
+        self.bf16_cpu = cfg.bf16_cpu and self._cpu_bf16_ok()
         torch.manual_seed(cfg.seed + 1000 * self.rank + 1)
+
+    def _cpu_bf16_ok(self):
+        "False, with a warning, on a CPU known to lack bf16 arithmetic: bf16 would be emulated there, many times slower."
+        if self.device.type != 'cpu' or cpu_has_bf16() is not False: return True
+        print('warning: this CPU lacks bf16 arithmetic (AMX, AVX-512 BF16): training in float32, which is much faster here', file=sys.stderr)
+        return False
 
     @property
     def tokens_per_step(self): return self.cfg.batch_size * self.seq_len * self.cfg.accum * self.world
@@ -227,7 +234,7 @@ def train_step(self: Trainer):
         last = j == cfg.accum - 1
         sync = self.model.no_sync() if self.world > 1 and not last else contextlib.nullcontext()
         with sync:
-            with autocast(self.device, cfg.bf16_cpu):
+            with autocast(self.device, self.bf16_cpu):
                 logits, state = self.model(x, None if fresh else self.state)
             loss = F.cross_entropy(logits.float().flatten(0, 1), y.flatten())
             self.scaler.scale(loss / cfg.accum).backward()
@@ -472,7 +479,7 @@ def cli_train(argv):
     p.add_argument('--compile', action='store_true', default=None, help='torch.compile the model (GPU)')
     p.add_argument('--bf16', action='store_true', default=None,
                    help='bf16 autocast on the CPU too: faster Transformers where the CPU has AMX or AVX-512 BF16 '
-                        '(Xeon 4th gen+, AMD Zen 4+), slower elsewhere')
+                        '(Xeon 4th gen+, AMD Zen 4+); ignored, with a warning, on a CPU without it')
     p.add_argument('--fim-rate', type=float, help='share of windows trained in fill-in-the-middle order, 0-1 '
                    '(Transformer only; default: 0, left to right only)')
     p.add_argument('--device', help='cpu, cuda, cuda:1 ... (default: cuda if available)')
