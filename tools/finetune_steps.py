@@ -1,6 +1,6 @@
 """Follow one fine-tuning run step by step, on tuning data only: keystrokes saved, precision and forgetting.
 
-    python tools/finetune_steps.py [--package sqlglot==25.20.1] [--minutes 10] [--lr 1e-3] [--batch-size 16] [--bf16]
+    python tools/finetune_steps.py [--package sqlglot==25.20.1] [--minutes 10] [--lr 1e-3] [--batch-size 16] [--bf16] [--warmup N]
                                    [--every 2] [--general-windows data/heldout/tune.json] [--out runs/finetune-steps]
                                    [--results results/finetune_steps_tuning.json]
 
@@ -20,7 +20,9 @@ from pathlib import Path
 import torch
 
 from ssl4code.checkpoint import DEFAULT_CHECKPOINT, save_checkpoint
+import ssl4code.learn as learn
 from ssl4code.learn import finetune, heldout_windows, split_files, user_files
+from ssl4code.train import TrainConfig
 from ssl4code.monitor import TerminalView
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -46,6 +48,7 @@ def main():
     p.add_argument('--batch-size', type=int, default=16)
     p.add_argument('--general', type=float, default=0.5)
     p.add_argument('--bf16', action='store_true')
+    p.add_argument('--warmup', type=int, help="steps of learning-rate warm-up (default: finetune's, 10)")
     p.add_argument('--every', type=int, default=2, help='type with every N-th snapshot (and the last)')
     p.add_argument('--eval-chars', type=int, default=600)
     p.add_argument('--general-windows', default='data/heldout/tune.json')
@@ -58,6 +61,8 @@ def main():
     run = out/'run'
     shutil.rmtree(run, ignore_errors=True)
     snaps = Snapshots(out/'snapshots')
+    if a.warmup:    # finetune fixes its warm-up; this question needs another
+        learn.TrainConfig = lambda **kw: TrainConfig(**{**kw, 'warmup': a.warmup})
     load0 = os.getloadavg()
     r = finetune([tune], run, minutes=a.minutes, lr=a.lr, batch_size=a.batch_size, general=a.general, eval_chars=a.eval_chars,
                  device='cpu', view=[TerminalView(), snaps], bf16=a.bf16, keep_best=True)
@@ -83,7 +88,7 @@ def main():
         print(json.dumps({k: row[k] for k in ('step', 'valid_loss', 'gain_points', 'general_cost_points')}
                          | {'precision': row['tuning_files']['precision'], 'kept_aside_saved': row['kept_aside']['saved']}), flush=True)
     rec = {'date': time.strftime('%Y-%m-%d'), 'command': 'python tools/finetune_steps.py ' + ' '.join(sys.argv[1:]),
-           'project': a.package, 'lr': a.lr, 'batch_size': a.batch_size, 'general': a.general, 'bf16': a.bf16,
+           'project': a.package, 'lr': a.lr, 'warmup': a.warmup or 10, 'batch_size': a.batch_size, 'general': a.general, 'bf16': a.bf16,
            'minutes': a.minutes, 'steps': r['steps'], 'kept_step_by_loss': r['kept_step'],
            'files': {'trained_on': r['train_files'], 'tuning_files': r['heldout_files'], 'kept_aside': r['stop_files']},
            'machine': {'cpus': os.cpu_count(), 'torch': torch.__version__, 'python': platform.python_version(),
