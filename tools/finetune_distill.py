@@ -14,7 +14,7 @@ reads every batch too (a forward pass: about a third more time per step). The lo
 loss is the cross-entropy on the true tokens alone. Kept as a tool, not a library option: on
 the 2-core CPU it did not pay (99_experiments, results/finetune_steps_distill_tuning.json).
 """
-import copy, os, sys
+import copy, json, os, sys
 from pathlib import Path
 
 import torch
@@ -57,7 +57,16 @@ class DistilTrainer(Trainer):
         return hard.mean().item()
 
 
-if __name__ == '__main__':     # the typing workers of finetune_steps re-import this file: they must not train
+def main():
     learn.Trainer = DistilTrainer
     import finetune_steps
     finetune_steps.main()
+    a = finetune_steps.parse_args()       # the record says what ran: this tool and its share
+    rec = json.loads(Path(a.results).read_text())
+    rec['command'] = f"KD_SHARE={SHARE:g} python tools/finetune_distill.py " + ' '.join(sys.argv[1:])
+    rec['distill_share'] = SHARE
+    Path(a.results).write_text(json.dumps(rec, indent=1) + '\n')
+
+
+if __name__ == '__main__':     # the typing workers of finetune_steps re-import this file: they must not train
+    main()

@@ -40,7 +40,7 @@ class Snapshots:
     def end(self): pass
 
 
-def main():
+def parse_args():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--package', default='sqlglot==25.20.1')
     p.add_argument('--minutes', type=float, default=10.0)
@@ -55,7 +55,11 @@ def main():
     p.add_argument('--general-chars', type=int, default=600)
     p.add_argument('--out', default='runs/finetune-steps')
     p.add_argument('--results', default='results/finetune_steps_tuning.json')
-    a = p.parse_args()
+    return p.parse_args()
+
+
+def main():
+    a = parse_args()
     out = Path(a.out)
     tune, _ = tuning_source(a.package, out)
     run = out/'run'
