@@ -14,14 +14,13 @@ reads every batch too (a forward pass: about a third more time per step). The lo
 loss is the cross-entropy on the true tokens alone. Kept as a tool, not a library option: on
 the 2-core CPU it did not pay (99_experiments, results/finetune_steps_distill_tuning.json).
 """
-import copy, json, os, sys
+import copy, os, sys
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).parent))
-import ssl4code.learn as learn
 from ssl4code.models import autocast
 from ssl4code.train import Trainer, lr_at
 
@@ -58,14 +57,8 @@ class DistilTrainer(Trainer):
 
 
 def main():
-    learn.Trainer = DistilTrainer
     import finetune_steps
-    finetune_steps.main()
-    a = finetune_steps.parse_args()       # the record says what ran: this tool and its share
-    rec = json.loads(Path(a.results).read_text())
-    rec['command'] = f"KD_SHARE={SHARE:g} python tools/finetune_distill.py " + ' '.join(sys.argv[1:])
-    rec['distill_share'] = SHARE
-    Path(a.results).write_text(json.dumps(rec, indent=1) + '\n')
+    finetune_steps.run_variant(DistilTrainer, 'finetune_distill.py', f'KD_SHARE={SHARE:g}', distill_share=SHARE)
 
 
 if __name__ == '__main__':     # the typing workers of finetune_steps re-import this file: they must not train

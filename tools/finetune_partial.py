@@ -11,11 +11,10 @@ trained block, so a step is also cheaper and ten minutes make more of them.
 This runs tools/finetune_steps.py (same split, tuning files only, snapshots typed afterwards) with
 the trainer's model frozen that way. The project's reporting files are never read.
 """
-import json, os, sys
+import os, sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-import ssl4code.learn as learn
 from ssl4code.train import Trainer
 
 BLOCKS = [int(b) for b in os.environ.get('TRAIN_BLOCKS', '2,3').split(',')]
@@ -36,14 +35,8 @@ class PartialTrainer(Trainer):
 
 
 def main():
-    learn.Trainer = PartialTrainer
     import finetune_steps
-    finetune_steps.main()
-    a = finetune_steps.parse_args()       # the record says what ran: this tool and its blocks
-    rec = json.loads(Path(a.results).read_text())
-    rec['command'] = f"TRAIN_BLOCKS={','.join(map(str, BLOCKS))} python tools/finetune_partial.py " + ' '.join(sys.argv[1:])
-    rec['train_blocks'] = BLOCKS
-    Path(a.results).write_text(json.dumps(rec, indent=1) + '\n')
+    finetune_steps.run_variant(PartialTrainer, 'finetune_partial.py', f"TRAIN_BLOCKS={','.join(map(str, BLOCKS))}", train_blocks=BLOCKS)
 
 
 if __name__ == '__main__':     # the typing workers of finetune_steps re-import this file: they must not train

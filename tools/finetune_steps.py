@@ -102,5 +102,15 @@ def main():
     Path(a.results).write_text(json.dumps(rec, indent=1) + '\n')
 
 
+def run_variant(trainer, tool, env, **extra):
+    "`main` with `learn.Trainer` replaced by `trainer` (for the experiment tools); the record names `tool`, its `env` and `extra`."
+    learn.Trainer = trainer
+    main()
+    a = parse_args()
+    rec = json.loads(Path(a.results).read_text())
+    rec['command'] = f"{env} python tools/{tool} " + ' '.join(sys.argv[1:])
+    Path(a.results).write_text(json.dumps(rec | extra, indent=1) + '\n')
+
+
 if __name__ == '__main__':
     main()
