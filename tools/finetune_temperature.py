@@ -41,10 +41,13 @@ def tempered(model, t):
 
 def fit_temperature(path, data_dir):
     "(best T, {T: loss}) of checkpoint `path` on the valid split of `data_dir`."
-    losses = {}
+    model, tok, _ = load_checkpoint(path)
+    model.eval()
+    losses, now = {}, 1.0
     for t in GRID:
-        model, tok, _ = load_checkpoint(path)
-        losses[t] = round(evaluate_dir(tempered(model.eval(), t), tok, data_dir, device='cpu')['loss'], 5)
+        tempered(model, t / now)         # from temperature `now` to `t`
+        now = t
+        losses[t] = round(evaluate_dir(model, tok, data_dir, device='cpu')['loss'], 5)
     return min(losses, key=losses.get), losses
 
 
