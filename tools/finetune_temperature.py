@@ -16,7 +16,7 @@ temperature of a grid), then types the tuning files, the kept-aside files and th
 windows with the fine-tuned model at the fitted T and at each `--temperatures`. The project's reporting
 files are never read.
 """
-import argparse, json, multiprocessing, os, platform, sys, time
+import argparse, json, multiprocessing, os, sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from ssl4code.checkpoint import DEFAULT_CHECKPOINT, load_checkpoint, save_checkp
 from ssl4code.metrics import evaluate_dir
 
 sys.path.insert(0, str(Path(__file__).parent))
-from finetune_tune import _type     # keystrokes saved by one checkpoint, in a worker process
+from finetune_tune import _type, write_record     # keystrokes saved by one checkpoint, in a worker process; the record
 
 GRID = [round(0.8 + 0.05 * i, 2) for i in range(25)]     # 0.8 ... 2.0
 
@@ -90,13 +90,8 @@ def main():
         rows.append(row)
         print(json.dumps({k: row[k] for k in ('model', 'temperature', 'gain_points', 'general_cost_points')}
                          | {'precision': row['tuning_files']['precision'], 'general_precision': row['general']['precision']}), flush=True)
-    rec = {'date': time.strftime('%Y-%m-%d'), 'command': 'python tools/finetune_temperature.py ' + ' '.join(sys.argv[1:]),
-           'snapshot': str(snap), 'fitted': {'original': t0, 'finetuned': t1},
-           'kept_aside_loss': {'original': loss0, 'finetuned': loss1},
-           'machine': {'cpus': os.cpu_count(), 'torch': torch.__version__, 'python': platform.python_version(),
-                       'load_average_at_start': [round(x, 2) for x in load0]},
-           'rows': rows}
-    Path(a.results).write_text(json.dumps(rec, indent=1) + '\n')
+    write_record(a.results, 'finetune_temperature.py', load0, snapshot=str(snap), fitted={'original': t0, 'finetuned': t1},
+                 kept_aside_loss={'original': loss0, 'finetuned': loss1}, rows=rows)
 
 
 if __name__ == '__main__':

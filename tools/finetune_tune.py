@@ -96,6 +96,13 @@ def tuning_source(package, out):
         shutil.copyfile(f, tune/name)
     return tune, train
 
+def write_record(path, tool, load0, **fields):
+    "Write the experiment record `fields` to `path`, with the date, the command that ran `tool` and the machine."
+    rec = {'date': time.strftime('%Y-%m-%d'), 'command': f'python tools/{tool} ' + ' '.join(sys.argv[1:]), **fields,
+           'machine': {'cpus': os.cpu_count(), 'torch': torch.__version__, 'python': platform.python_version(),
+                       'load_average_at_start': [round(x, 2) for x in load0]}}
+    Path(path).write_text(json.dumps(rec, indent=1) + '\n')
+
 def _type(path, windows, chars, **options):
     "Keystrokes saved typing `windows` with checkpoint `path` and completer `options` (in a worker process, one thread)."
     r = keystroke_eval(str(path), [str(windows)], max_chars=chars, progress=False, **options)
