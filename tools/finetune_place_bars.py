@@ -17,19 +17,10 @@ from pathlib import Path
 import torch
 
 from ssl4code.complete import Completer
-from ssl4code.evaluate import keystroke_eval
-from ssl4code.learn import EventLog, ThresholdCompleter, heldout_windows, place_thresholds, read_events, record_typing, split_files, user_files
+from ssl4code.learn import EventLog, heldout_windows, place_thresholds, read_events, record_typing, split_files, user_files
 
 sys.path.insert(0, str(Path(__file__).parent))
-from finetune_tune import write_record     # the experiment's record
-
-
-def _type(path, bars, windows, chars):
-    "Keystrokes saved typing `windows` with checkpoint `path`, through per-place `bars` when given (in a worker process, one thread)."
-    torch.set_num_threads(1)
-    c = Completer(str(path))
-    r = keystroke_eval(ThresholdCompleter(c, bars, stop='word') if bars else c, [str(windows)], max_chars=chars, progress=False)
-    return {k: r[k] for k in ('chars', 'keys', 'saved', 'offered', 'accepted', 'precision')}
+from finetune_tune import _type, write_record     # keystrokes saved by one checkpoint, in a worker process; the record
 
 
 def learn_bars(path, windows, log_path):
@@ -59,7 +50,7 @@ def main():
     print('bars', {k: round(v, 3) for k, v in bars.items()}, flush=True)
     sets = {'tuning_files': (out/'run'/'heldout.json', None), 'general': (a.general_windows, a.general_chars)}
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context('spawn')) as pool:     # two cores, one thread each
-        jobs = {(b, k): pool.submit(_type, snap, bars if b else None, w, n) for b in (False, True) for k, (w, n) in sets.items()}
+        jobs = {(b, k): pool.submit(_type, snap, w, n, place_bars=bars if b else None) for b in (False, True) for k, (w, n) in sets.items()}
         got = {k: f.result() for k, f in jobs.items()}
     rows = [{'place_bars': b, **{k: got[b, k] for k in sets}} for b in (False, True)]
     for r in rows: print(json.dumps({k: (v['saved'], v['precision']) if isinstance(v, dict) else v for k, v in r.items()}), flush=True)

@@ -100,13 +100,13 @@ def main():
                        'load_average_at_end': [round(x, 2) for x in os.getloadavg()]},
            'valid_curve': r['curve'], 'rows': rows}
     Path(a.results).write_text(json.dumps(rec, indent=1) + '\n')
+    return a
 
 
 def run_variant(trainer, tool, env, **extra):
     "`main` with `learn.Trainer` replaced by `trainer` (for the experiment tools); the record names `tool`, its `env` and `extra`."
     learn.Trainer = trainer
-    main()
-    a = parse_args()
+    a = main()
     rec = json.loads(Path(a.results).read_text())
     rec['command'] = f"{env} python tools/{tool} " + ' '.join(sys.argv[1:])
     Path(a.results).write_text(json.dumps(rec | extra, indent=1) + '\n')

@@ -25,7 +25,8 @@ import torch
 
 from ssl4code.checkpoint import DEFAULT_CHECKPOINT, load_checkpoint, save_checkpoint
 from ssl4code.evaluate import keystroke_eval
-from ssl4code.learn import blend_weights, finetune, split_files, user_files
+from ssl4code.complete import Completer
+from ssl4code.learn import ThresholdCompleter, blend_weights, finetune, split_files, user_files
 
 sys.path.insert(0, str(Path(__file__).parent))
 from fetch_heldout import fetch
@@ -103,9 +104,10 @@ def write_record(path, tool, load0, **fields):
                        'load_average_at_start': [round(x, 2) for x in load0]}}
     Path(path).write_text(json.dumps(rec, indent=1) + '\n')
 
-def _type(path, windows, chars, **options):
-    "Keystrokes saved typing `windows` with checkpoint `path` and completer `options` (in a worker process, one thread)."
-    r = keystroke_eval(str(path), [str(windows)], max_chars=chars, progress=False, **options)
+def _type(path, windows, chars, place_bars=None, **options):
+    "Keystrokes saved typing `windows` with checkpoint `path` and completer `options`, through word-mode `place_bars` when given (in a worker process, one thread)."
+    completer = ThresholdCompleter(Completer(str(path)), place_bars, stop='word') if place_bars else str(path)
+    r = keystroke_eval(completer, [str(windows)], max_chars=chars, progress=False, **options)
     return {k: r[k] for k in ('chars', 'keys', 'saved', 'offered', 'accepted', 'precision')}
 
 def blends(run, r, a):
