@@ -29,10 +29,10 @@ from torch import nn
 from ssl4code.checkpoint import DEFAULT_CHECKPOINT, load_checkpoint
 from ssl4code.complete import Completer
 from ssl4code.evaluate import keystroke_eval
-from ssl4code.learn import heldout_windows, split_files, user_files
+from ssl4code.learn import heldout_windows
 
 sys.path.insert(0, str(Path(__file__).parent))
-from finetune_tune import tuning_source, write_record
+from finetune_tune import finetune_split, tuning_source, write_record
 
 
 class KNNModel(nn.Module):
@@ -114,9 +114,7 @@ def main():
     settings = [json.loads(s) for s in a.settings]
     out, load0 = Path(a.out), os.getloadavg()
     tune, _ = tuning_source(a.package, out)
-    fit, held = split_files(user_files([tune]), 0.2, 0)      # as finetune splits them (tools/finetune_steps.py)
-    _, stop = split_files(fit, 0.1, 1)
-    trained = [f for f in fit if f not in stop]
+    trained, held, _ = finetune_split(tune)      # the files finetune trains on in tools/finetune_steps.py
     store = out/'datastore.pt'
     n, dims = datastore(a.checkpoint, trained, store)
     sets = {'tuning_files': (heldout_windows(held, out/'heldout.json', a.eval_chars), None)}

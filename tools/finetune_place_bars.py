@@ -17,10 +17,10 @@ from pathlib import Path
 import torch
 
 from ssl4code.complete import Completer
-from ssl4code.learn import EventLog, heldout_windows, place_thresholds, read_events, record_typing, split_files, user_files
+from ssl4code.learn import EventLog, heldout_windows, place_thresholds, read_events, record_typing
 
 sys.path.insert(0, str(Path(__file__).parent))
-from finetune_tune import _type, write_record     # keystrokes saved by one checkpoint, in a worker process; the record
+from finetune_tune import _type, finetune_split, write_record     # keystrokes saved by one checkpoint, in a worker process; the record
 
 
 def learn_bars(path, windows, log_path):
@@ -43,8 +43,7 @@ def main():
     a = p.parse_args()
     out = Path(a.out)
     snap = Path(a.snapshot) if a.snapshot else max((out/'snapshots').glob('step*.pt'), key=lambda f: int(f.stem[4:]))
-    fit, _ = split_files(user_files([out/'tune-src']), 0.2, 0)      # the files finetune kept aside, found the way it found them
-    _, stop = split_files(fit, 0.1, 1)
+    _, _, stop = finetune_split(out/'tune-src')      # the files finetune kept aside, found the way it found them
     load0 = os.getloadavg()
     bars = learn_bars(snap, heldout_windows(stop, out/f'stop{a.chars}.json', a.chars), out/'place_bars_events.jsonl')
     print('bars', {k: round(v, 3) for k, v in bars.items()}, flush=True)

@@ -21,12 +21,12 @@ import torch
 
 from ssl4code.checkpoint import DEFAULT_CHECKPOINT, save_checkpoint
 import ssl4code.learn as learn
-from ssl4code.learn import finetune, heldout_windows, split_files, user_files
+from ssl4code.learn import finetune, heldout_windows
 from ssl4code.train import TrainConfig
 from ssl4code.monitor import TerminalView
 
 sys.path.insert(0, str(Path(__file__).parent))
-from finetune_tune import _type, tuning_source     # keystrokes saved by one checkpoint, in a worker process; the tuning files
+from finetune_tune import _type, finetune_split, tuning_source     # keystrokes saved by one checkpoint, in a worker process; the tuning files
 
 
 class Snapshots:
@@ -71,8 +71,7 @@ def main():
     r = finetune([tune], run, minutes=a.minutes, lr=a.lr, batch_size=a.batch_size, general=a.general, eval_chars=a.eval_chars,
                  device='cpu', view=[TerminalView(), snaps], bf16=a.bf16, keep_best=True)
     # the files finetune kept aside, found the way it found them
-    fit, held = split_files(user_files([tune]), 0.2, 0)
-    _, stop = split_files(fit, 0.1, 1)
+    _, _, stop = finetune_split(tune)
     stop_windows = heldout_windows(stop, out/'stop.json', a.eval_chars)
     steps = sorted(snaps.paths)
     paths = {0: DEFAULT_CHECKPOINT, **{s: snaps.paths[s] for i, s in enumerate(steps) if (i + 1) % a.every == 0 or s == steps[-1]}}

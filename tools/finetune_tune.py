@@ -97,6 +97,12 @@ def tuning_source(package, out):
         shutil.copyfile(f, tune/name)
     return tune, train
 
+def finetune_split(folder):
+    "(trained, tuning, kept aside): the files of `folder` as `finetune` (with `keep_best`) splits them: it trains on the first, reports on the second and chooses its step by the third."
+    fit, held = split_files(user_files([folder]), 0.2, 0)
+    _, stop = split_files(fit, 0.1, 1)
+    return [f for f in fit if f not in stop], held, stop
+
 def write_record(path, tool, load0, **fields):
     "Write the experiment record `fields` to `path`, with the date, the command that ran `tool` and the machine."
     rec = {'date': time.strftime('%Y-%m-%d'), 'command': f'python tools/{tool} ' + ' '.join(sys.argv[1:]), **fields,
