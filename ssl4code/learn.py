@@ -25,6 +25,7 @@ from .monitor import TerminalView
 from .train import Trainer, TrainConfig
 from .complete import Completer
 from .evaluate import _percentile, keystroke_eval, typing_windows
+from .memory import build_memory, memory_completer, save_memory
 from fastcore.basics import patch
 
 # %% ../nbs/08_learn.ipynb #8981f21f
@@ -353,8 +354,8 @@ class BestWeights:
 
 def finetune(sources, out, checkpoint=None, minutes=5.0, steps=None, lr=3e-4, general=0.5, holdout=0.2,
              batch_size=16, eval_chars=1500, eval_files=20, check=(), seed=0, device=None, view=None, log=None, blend=1.0,
-             fim_rate=0.0, bf16=False, min_prob=None, keep_best=False):
-    "Continue training `checkpoint` (default: the shipped model) on the Python files in `sources`, keep `blend` of the change; write `out`/model.pt, the better of before and after."
+             fim_rate=0.0, bf16=False, min_prob=None, keep_best=False, memory=False):
+    "Continue training `checkpoint` (default: the shipped model) on the Python files in `sources`, keep `blend` of the change; write `out`/model.pt, the better of before and after (with `memory`, its memory.pt beside it: `08a_memory`)."
     out, ckpt = Path(out), Path(checkpoint) if checkpoint else DEFAULT_CHECKPOINT
     # bad options fail here, before minutes of training, not after
     if not 0 < blend <= 1: raise UserError(f'blend must be in (0, 1], not {blend!r}')
@@ -405,15 +406,19 @@ def finetune(sources, out, checkpoint=None, minutes=5.0, steps=None, lr=3e-4, ge
         _say(log, f"kept the weights of step {best.step} of {trainer.step}: the lowest loss on the {len(stop)} files kept aside" +
                   (' (step 0: no step lowered it, these are the original weights)' if best.step == 0 else ''))
     if blend < 1: blend_weights(load_checkpoint(ckpt)[0], tuned, blend)   # weight averaging with the original, against forgetting
-    after_c = Completer(model=tuned, tokenizer=tok, fim=bool(knows_fim))
-    kw_after = {**kw, **({'min_prob': bar} if bar else {})}
+    if memory:   # the project's memory, and a switch to the original model away from the project
+        mem, mem_info = build_memory(tuned, tok, [t for _, _, t in train], general_texts(200_000, seed + 1),
+                                     None if ckpt == DEFAULT_CHECKPOINT else ckpt, **({'min_prob': bar} if bar else {}))
+        _say(log, f"memory: {mem_info['tokens']:,} tokens of your code, {mem_info['seconds']} s")
+    after_c = memory_completer(tuned, tok, mem, ckpt, fim=bool(knows_fim)) if memory else Completer(model=tuned, tokenizer=tok, fim=bool(knows_fim))
+    kw_after = {**kw, **({'min_prob': bar} if bar and not memory else {})}
     after = {'heldout': keystroke_eval(after_c, [windows], **kw_after), **{str(c): keystroke_eval(after_c, [c], **kw_after) for c in check}}
     strip = lambda r: {k: v for k, v in r.items() if k != 'per_file'}
     report = {'checkpoint': str(ckpt), 'sources': [str(s) for s in sources], 'train_files': len(train), 'heldout_files': len(held),
               'stop_files': len(stop), 'general_files': len(mix), 'tokens': info['splits']['train']['tokens'], 'steps': trainer.step,
               'kept_step': kept_step, 'kept_loss': best.loss if stop else None, 'curve_files': 'kept aside' if stop else 'held out',
               'seconds': round(trainer.seconds, 1), 'lr': lr, 'general': general, 'blend': blend, 'fim_rate': fim_rate, 'min_prob': bar,
-              'before': {k: strip(v) for k, v in before.items()}, 'after': {k: strip(v) for k, v in after.items()},
+              'before': {k: strip(v) for k, v in before.items()}, 'after': {k: strip(v) for k, v in after.items()}, 'memory': mem_info if memory else None,
               'curve': [{'step': r['step'], 'time': r['time'], 'loss': r['loss']} for r in trainer.history if r['kind'] == 'valid']}
     b, a = before['heldout']['saved'], after['heldout']['saved']
     report['kept'] = 'finetuned' if a >= b else 'original'
@@ -424,6 +429,7 @@ def finetune(sources, out, checkpoint=None, minutes=5.0, steps=None, lr=3e-4, ge
     else:
         save_checkpoint(out/'finetuned.pt', tuned, tok, meta)
         with atomic_path(out/'model.pt') as tmp: shutil.copyfile(ckpt, tmp)
+    if memory and a >= b: save_memory(mem, out/'memory.pt')   # it belongs to the fine-tuned weights
     with atomic_path(out/'finetune.json') as tmp: tmp.write_text(json.dumps(report, indent=1))
     _say(log, f"after:  {a:.1%} keystrokes saved on the held-out files (precision {after['heldout']['precision']:.1%}), was {b:.1%}")
     for c in check: _say(log, f"  {c}: {before[str(c)]['saved']:.1%} -> {after[str(c)]['saved']:.1%} keystrokes saved")
@@ -457,6 +463,7 @@ def cli_finetune(argv):
                    '(Xeon 4th gen+, AMD Zen 4+); ignored, with a warning, on a CPU without it')
     p.add_argument('--min-prob', type=float, metavar='P', help="the fine-tuned model's bar for word suggestions, kept in its checkpoint: "
                    "a model tuned on one project is surer of itself, so a higher bar keeps its precision (default: the completer's)")
+    p.add_argument('--memory', action='store_true', help='also keep a memory of your code (memory.pt, 0.5 kB a token); away from it, the original model completes')
     p.add_argument('--holdout', type=float, default=0.2, metavar='R', help='share of files held out (default: %(default)s)')
     p.add_argument('--keep-best', action='store_true', help='keep a tenth of the training files (5 or more) aside and keep the step '
                    'with the lowest loss on them (early stopping; for completion it tends to stop too soon)')
@@ -470,7 +477,7 @@ def cli_finetune(argv):
     if not a.minutes and not a.steps: raise UserError('give a budget: --minutes or --steps')
     if a.threads: torch.set_num_threads(a.threads)
     r = finetune(a.sources, a.out, a.checkpoint, a.minutes or None, a.steps, a.lr, a.general, a.holdout, a.batch_size,
-                 a.eval_chars, check=a.check, device=a.device, view='terminal', blend=a.blend, fim_rate=a.fim_rate, bf16=a.bf16, min_prob=a.min_prob, keep_best=a.keep_best)
+                 a.eval_chars, check=a.check, device=a.device, view='terminal', blend=a.blend, fim_rate=a.fim_rate, bf16=a.bf16, min_prob=a.min_prob, keep_best=a.keep_best, memory=a.memory)
     print(json.dumps({k: r[k] for k in ('kept', 'before', 'after', 'steps', 'kept_step', 'seconds')} | {'model': str(Path(a.out)/'model.pt')}, indent=1))
     return 0
 

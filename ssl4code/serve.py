@@ -14,6 +14,7 @@ import torch
 import ssl4code
 from .core import UserError
 from .complete import Completer
+from .memory import load_completer
 from .learn import EventLog, default_events_path, place_of, place_thresholds, read_events, validate_event
 
 # %% ../nbs/05_serve.ipynb #6fa09937
@@ -159,7 +160,7 @@ def _share(s):
 
 def _make_completer(a):
     torch.set_num_threads(max(1, a.torch_threads))
-    return Completer(a.checkpoint, device=a.device, context_chars=a.context, line_prob=a.line_prob, copy=a.copy)
+    return load_completer(a.checkpoint, device=a.device, context_chars=a.context, line_prob=a.line_prob, copy=a.copy)
 
 def _tame_malloc():
     "Keep freed memory from piling up (glibc): one malloc arena for the request threads, which take turns at the model anyway; and blocks of 256 kB or more (a beam's key/value cache) straight from the system and back."

@@ -36,6 +36,7 @@ def main():
     p.add_argument('--blend', type=float, default=1.0, help='share of the change to keep (finetune --blend)')
     p.add_argument('--min-prob', type=float, help="the fine-tuned model's bar for word suggestions (finetune --min-prob)")
     p.add_argument('--keep-best', action='store_true', help='keep the step with the lowest loss on training files kept aside')
+    p.add_argument('--memory', action='store_true', help='a memory of the project and a switch to the original model away from it (finetune --memory)')
     p.add_argument('--note', default='', help='what else ran on the machine, for the record')
     a = p.parse_args()
     out = Path(a.out)
@@ -44,7 +45,7 @@ def main():
     load0, t0 = os.getloadavg(), time.time()
     r = finetune([src], out/'run', minutes=a.minutes, lr=a.lr, general=a.general, eval_chars=a.eval_chars, batch_size=a.batch_size,
                  check=[a.heldout], device='cpu', view='terminal', bf16=a.bf16,
-                 blend=a.blend, min_prob=a.min_prob, keep_best=a.keep_best)
+                 blend=a.blend, min_prob=a.min_prob, keep_best=a.keep_best, memory=a.memory)
     load1 = os.getloadavg()
     general = str(a.heldout)
     result = {
@@ -53,7 +54,7 @@ def main():
         'equivalent': f'ssl4code finetune {src} --out {out/"run"} --minutes {a.minutes} --lr {a.lr} --general {a.general} '
                       f'--eval-chars {a.eval_chars} --batch-size {a.batch_size} --check {a.heldout} --device cpu' + (' --bf16' if a.bf16 else '')
                       + (f' --blend {a.blend}' if a.blend != 1 else '') + (f' --min-prob {a.min_prob}' if a.min_prob else '')
-                      + (' --keep-best' if a.keep_best else ''),
+                      + (' --keep-best' if a.keep_best else '') + (' --memory' if a.memory else ''),
         'project': a.package, 'machine': {'cpus': os.cpu_count(), 'torch_threads_train': torch.get_num_threads(),
                                           'torch_threads_eval': 1, 'torch': torch.__version__, 'python': platform.python_version(),
                                           'load_average_at_start': [round(x, 2) for x in load0],
@@ -62,7 +63,7 @@ def main():
         'wall_seconds': round(time.time() - t0, 1),
         'batch_size': a.batch_size, 'bf16': a.bf16, 'blend': a.blend, 'min_prob': a.min_prob,
         **{k: r.get(k) for k in ('train_files', 'heldout_files', 'stop_files', 'general_files', 'tokens', 'steps', 'kept_step', 'seconds',
-                                 'lr', 'general', 'kept', 'curve', 'curve_files')},
+                                 'lr', 'general', 'kept', 'curve', 'curve_files', 'memory')},
         'before': {'heldout': r['before']['heldout'], 'general': r['before'][general]},
         'after': {'heldout': r['after']['heldout'], 'general': r['after'][general]},
     }

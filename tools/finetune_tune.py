@@ -27,6 +27,7 @@ from ssl4code.checkpoint import DEFAULT_CHECKPOINT, load_checkpoint, save_checkp
 from ssl4code.evaluate import keystroke_eval
 from ssl4code.complete import Completer
 from ssl4code.learn import ThresholdCompleter, blend_weights, finetune, split_files, user_files
+from ssl4code.memory import load_completer
 
 sys.path.insert(0, str(Path(__file__).parent))
 from fetch_heldout import fetch
@@ -111,8 +112,8 @@ def write_record(path, tool, load0, **fields):
     Path(path).write_text(json.dumps(rec, indent=1) + '\n')
 
 def _type(path, windows, chars, place_bars=None, **options):
-    "Keystrokes saved typing `windows` with checkpoint `path` and completer `options`, through word-mode `place_bars` when given (in a worker process, one thread)."
-    completer = ThresholdCompleter(Completer(str(path)), place_bars, stop='word') if place_bars else str(path)
+    "Keystrokes saved typing `windows` with checkpoint `path` (and the memory.pt beside it, if any) and completer `options`, through word-mode `place_bars` when given (in a worker process, one thread)."
+    completer = ThresholdCompleter(load_completer(path), place_bars, stop='word') if place_bars else load_completer(path)
     r = keystroke_eval(completer, [str(windows)], max_chars=chars, progress=False, **options)
     return {k: r[k] for k in ('chars', 'keys', 'saved', 'offered', 'accepted', 'precision')}
 
