@@ -182,7 +182,8 @@ def cli_eval(argv):
     elif paths:
         result.update(data=[str(x) for x in paths], **evaluate_text(model, tok, read_sources(paths), **kw))
     if a.keystrokes:
-        result['keystrokes'] = keystroke_eval(a.checkpoint, a.keystrokes, device=device, progress=sys.stderr.isatty())
+        from ssl4code.memory import load_completer     # the completer `serve` would run: with a fine-tuned model's memory, if any
+        result['keystrokes'] = keystroke_eval(load_completer(a.checkpoint, device=device), a.keystrokes, progress=sys.stderr.isatty())
     if a.lines: result.update(completion_eval(Completer(a.checkpoint, device=device), a.lines, a.tasks))
     print(json.dumps(result, indent=1))
     return 0

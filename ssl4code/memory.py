@@ -200,9 +200,13 @@ def save_memory(memory, path):
 
 def load_memory(path):
     "The `Memory` saved at `path`."
-    try: d = torch.load(path, weights_only=True)
-    except Exception as e: raise UserError(f'cannot read the memory {path}: {e}') from None
-    return Memory(d['keys'], d['values'], d['files'], d['centres'], d['ends'], **d['settings'])
+    try:
+        d = torch.load(path, weights_only=True)
+        return Memory(d['keys'], d['values'], d['files'], d['centres'], d['ends'], **d['settings'])
+    except UserError: raise
+    except Exception as e:   # torch's own message is about pickling, not about what to do
+        raise UserError(f'cannot read the memory {path}: it is not one that `ssl4code finetune --memory` wrote '
+                        f'({type(e).__name__}); move it away to use the model beside it alone') from None
 
 # %% ../nbs/08a_memory.ipynb #08350f2a
 class ProjectCompleter:
@@ -215,11 +219,12 @@ class ProjectCompleter:
         "Whether the code before the cursor's line looks like the project (remembered for the last 256 lines)."
         s, m = self.memory.settings, self.project.model
         head = prefix[:prefix.rfind('\n') + 1][-16 * s['near']:]    # what `token_distances` reads of it
-        if head not in self.seen:
-            with self.project.lock: d = token_distances(m.model, m.got, self.memory, self.project.tok, head, s['near'])
-            self.seen[head] = d is not None and nearness(d, 6 * s['delta']) < s['theta']
-            while len(self.seen) > 256: self.seen.popitem(last=False)
-        return self.seen[head]
+        with self.project.lock:     # the server's threads share the model and this list
+            if head not in self.seen:
+                d = token_distances(m.model, m.got, self.memory, self.project.tok, head, s['near'])
+                self.seen[head] = d is not None and nearness(d, 6 * s['delta']) < s['theta']
+                while len(self.seen) > 256: self.seen.popitem(last=False)
+            return self.seen[head]
 
     def pick(self, prefix):
         self.asked += 1
