@@ -27,9 +27,11 @@ def sqdist(h, keys, norms):
     return norms[None] - 2 * h @ keys.T + (h * h).sum(1, keepdim=True)
 
 def nearest_centre(x, centres, chunk=16384):
-    "The index of the nearest of `centres` to each row of `x` (in chunks: a datastore does not fit beside its distance matrix)."
+    "The index of the nearest of `centres` to each row of `x` (in chunks: neither a float copy of a datastore nor its distance matrix need be whole)."
     norms = (centres * centres).sum(1)
-    return torch.cat([sqdist(x[i:i + chunk], centres, norms).argmin(1) for i in range(0, len(x), chunk)])
+    return torch.cat([sqdist(x[i:i + chunk].float(), centres, norms).argmin(1) for i in range(0, len(x), chunk)])
+
+def _squared_norms(x, chunk=16384): return torch.cat([(x[i:i + chunk].float() ** 2).sum(1) for i in range(0, len(x), chunk)])
 
 def kmeans(x, cells, iters=8, per_cell=64, seed=0):
     "`cells` centres for the rows of `x` by Lloyd's algorithm, run on a random sample of `per_cell` rows per cell."
@@ -53,15 +55,15 @@ class Memory:
         if unknown: raise UserError(f'unknown memory settings: {sorted(unknown)}')
         self.keys, self.values, self.files, self.centres, self.ends = keys, values, files, centres.float(), ends
         self.settings = {**self.DEFAULTS, **settings}
-        self.norms, self.centre_norms = (keys.float() ** 2).sum(1), (self.centres ** 2).sum(1)
+        self.norms, self.centre_norms = _squared_norms(keys), (self.centres ** 2).sum(1)
         self.cells = [slice(int(b), int(e)) for b, e in zip(torch.cat([ends.new_zeros(1), ends[:-1]]), ends)]
 
     @classmethod
     def index(cls, keys, values, files, cells=None, **settings):
         "A `Memory` of raw `keys` (any order), in `cells` cells (default: about 256 keys each, at most 1024)."
         cells = cells or max(1, min(1024, len(keys) // 256))
-        centres = kmeans(keys.float(), cells)
-        at = nearest_centre(keys.float(), centres)
+        centres = kmeans(keys, cells)
+        at = nearest_centre(keys, centres)
         order = at.argsort(stable=True)
         ends = torch.bincount(at, minlength=cells).cumsum(0)
         return cls(keys[order], values[order], files[order], centres, ends, **settings)
