@@ -1,4 +1,4 @@
-// "ssl4code: Fine-tune on this workspace": run `ssl4code finetune WORKSPACE --out DIR` with the
+// "ssl4code: Fine-tune on this workspace": run `ssl4code finetune WORKSPACE --out DIR --memory` with the
 // Python that runs the server, follow its output, and read what it measured. Free of VS Code.
 
 import { spawn as nodeSpawn } from 'node:child_process';
@@ -6,11 +6,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Launcher } from './server';
 
-/** The launcher's command, running `finetune` instead of `serve`. */
+/** The launcher's command, running `finetune` instead of `serve`; with a memory of the workspace's code, and the original model away from it. */
 export function finetuneCommand(launcher: Launcher, workspace: string, out: string, minutes: number): { command: string; args: string[] } {
   const args = [...launcher.args];
   const i = args.lastIndexOf('serve');
-  args.splice(i < 0 ? args.length : i, i < 0 ? 0 : 1, 'finetune', workspace, '--out', out, '--minutes', String(minutes));
+  args.splice(i < 0 ? args.length : i, i < 0 ? 0 : 1, 'finetune', workspace, '--out', out, '--minutes', String(minutes), '--memory');
   return { command: launcher.command, args };
 }
 

@@ -11,8 +11,8 @@ test('finetune runs with the same Python as the server, and the server can take 
   const c = finetuneCommand(py, '/ws', '/out', 5);
   assert.equal(c.command, '/venv/bin/python');
   assert.deepEqual(c.args.slice(0, 2), py.args.slice(0, 2));
-  assert.deepEqual(c.args.slice(2), ['finetune', '/ws', '--out', '/out', '--minutes', '5']);
-  assert.deepEqual(finetuneCommand(script, '/ws', '/out', 5), { command: 'ssl4code', args: ['finetune', '/ws', '--out', '/out', '--minutes', '5'] });
+  assert.deepEqual(c.args.slice(2), ['finetune', '/ws', '--out', '/out', '--minutes', '5', '--memory']);
+  assert.deepEqual(finetuneCommand(script, '/ws', '/out', 5), { command: 'ssl4code', args: ['finetune', '/ws', '--out', '/out', '--minutes', '5', '--memory'] });
   assert.deepEqual(withCheckpoint(script, '/out/model.pt').args, ['serve', '--checkpoint', '/out/model.pt']);
   assert.equal(withCheckpoint(script, undefined), script);
 });
