@@ -61,13 +61,13 @@ class CompletionService:
 
     @property
     def completer(self):
-        "The `Completer`, loaded the first time (the model shipped in the package unless `checkpoint`)."
+        "The `Completer`, loaded the first time (the model shipped in the package unless `checkpoint`; with the memory `finetune --memory` wrote beside it, if any)."
         if self._completer is None:
             t0 = time.perf_counter()
             import torch
-            from ssl4code.complete import Completer   # here: a Jupyter server that never completes loads no torch
+            from ssl4code.memory import load_completer   # here: a Jupyter server that never completes loads no torch
             if self.torch_threads: torch.set_num_threads(self.torch_threads)
-            self._completer = Completer(self.checkpoint, device=self.device)
+            self._completer = load_completer(self.checkpoint, device=self.device)
             self.load_ms = 1000 * (time.perf_counter() - t0)
         return self._completer
 
