@@ -122,7 +122,6 @@ class MemoryModel(nn.Module):
     def select_state(self, *a): return self.model.select_state(*a)
     def cat_states(self, *a): return self.model.cat_states(*a)
     def state_rows(self, *a): return self.model.state_rows(*a)
-    def hidden(self): return self.got['h']
 
     def forward(self, ids, state=None):
         logits, state = self.model(ids, state)

@@ -46,7 +46,7 @@ from finetune_tune import finetune_split, tuning_source, write_record
 def datastore(checkpoint, files, path):
     "Keys, values and file numbers of the model of `checkpoint` reading `files`, saved to `path`."
     model, tok, _ = load_checkpoint(checkpoint)
-    keys, values, numbers = read_project(model, tok, [Path(f).read_text(encoding='utf-8') for _, f, _ in files])
+    keys, values, numbers = read_project(model, tok, [text for _, _, text in files])   # the texts finetune reads
     torch.save((keys, values, numbers), path)
     return keys.shape
 
