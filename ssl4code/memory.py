@@ -8,7 +8,7 @@ __all__ = ['sqdist', 'nearest_centre', 'kmeans', 'Memory', 'head_input', 'read_p
            'memory_completer', 'load_completer']
 
 # %% ../nbs/08a_memory.ipynb #95d5504d
-import math, time
+import math, os, time
 from collections import OrderedDict
 from pathlib import Path
 
@@ -50,12 +50,13 @@ class Memory:
     "What a model read in a project: `keys` [N, D] (its hidden states, cell by cell), `values` (the next tokens), `files` (which file), the cells' `centres` and `ends`; `settings` say how to use them."
     DEFAULTS = dict(lam=0.8, delta=None, temp=100.0, k=32, probe=8, near=64, theta=None, min_prob=0.27, general=None)
 
-    def __init__(self, keys, values, files, centres, ends, **settings):
+    def __init__(self, keys, values, files, centres, ends, norms=None, **settings):
         unknown = set(settings) - set(self.DEFAULTS)
         if unknown: raise UserError(f'unknown memory settings: {sorted(unknown)}')
         self.keys, self.values, self.files, self.centres, self.ends = keys, values, files, centres.float(), ends
         self.settings = {**self.DEFAULTS, **settings}
-        self.norms, self.centre_norms = _squared_norms(keys), (self.centres ** 2).sum(1)
+        self.norms = _squared_norms(keys) if norms is None else norms    # saved with the keys: loading need not read them all
+        self.centre_norms = (self.centres ** 2).sum(1)
         self.cells = [slice(int(b), int(e)) for b, e in zip(torch.cat([ends.new_zeros(1), ends[:-1]]), ends)]
 
     @classmethod
@@ -197,13 +198,14 @@ def save_memory(memory, path):
     "Write `memory` to `path` (atomically)."
     with atomic_path(Path(path)) as tmp:
         torch.save({'keys': memory.keys, 'values': memory.values, 'files': memory.files, 'centres': memory.centres,
-                    'ends': memory.ends, 'settings': memory.settings}, tmp)
+                    'ends': memory.ends, 'norms': memory.norms, 'settings': memory.settings}, tmp)
 
 def load_memory(path):
     "The `Memory` saved at `path`."
     try:
-        d = torch.load(path, weights_only=True)
-        return Memory(d['keys'], d['values'], d['files'], d['centres'], d['ends'], **d['settings'])
+        # mapped, not read: a search reads only the cells it probes (not on Windows, where a mapped file cannot be replaced)
+        d = torch.load(path, weights_only=True, mmap=os.name != 'nt')
+        return Memory(d['keys'], d['values'], d['files'], d['centres'], d['ends'], d.get('norms'), **d['settings'])
     except UserError: raise
     except Exception as e:   # torch's own message is about pickling, not about what to do
         raise UserError(f'cannot read the memory {path}: it is not one that `ssl4code finetune --memory` wrote '
@@ -242,7 +244,9 @@ def memory_completer(model, tok, memory, general, fim=False, **options):
     "A `ProjectCompleter`: `model` (fine-tuned) with `memory` and the memory's bar where the code looks like the project, the `general` checkpoint elsewhere."
     project = Completer(model=MemoryModel(model, memory), tokenizer=tok, fim=fim, **options)
     project.word_bar = memory.settings['min_prob']
-    return ProjectCompleter(Completer(general, **options), project)
+    general = Completer(general, **options)
+    for c in (general, project): c.cache.max_bytes //= 2    # two models, one budget for their cached states
+    return ProjectCompleter(general, project)
 
 def load_completer(checkpoint=None, **options):
     "A `Completer` for `checkpoint` (default: the shipped model); with the memory `finetune --memory` wrote beside it (memory.pt), a `ProjectCompleter`."
