@@ -19,7 +19,7 @@ from torch import nn
 from .core import UserError, atomic_path
 from .data import FILE_SEP
 from .checkpoint import DEFAULT_CHECKPOINT, load_checkpoint
-from .complete import Completer
+from .complete import Completer, torch_threads
 
 # %% ../nbs/08a_memory.ipynb #faa7dade
 def sqdist(h, keys, norms):
@@ -148,13 +148,14 @@ def token_distances(model, got, memory, tok, text, near=64, exclude=None):
     if len(ids) < 8: return None                     # too little to tell
     model(torch.tensor([ids]))
     h = got['h'][0].float().cpu()
-    own = sqdist(h, memory.centres, memory.centre_norms).argmin(1).tolist()
-    out = []
-    for row, c in zip(h, own):
-        d = memory._dist(row[None], c)[0]
+    own = sqdist(h, memory.centres, memory.centre_norms).argmin(1)
+    out = torch.full((len(h),), math.inf)          # inf: nothing in the cell
+    for c in own.unique().tolist():                # the tokens of a cell together: its keys are read once
+        rows = (own == c).nonzero()[:, 0]
+        d = memory._dist(h[rows], c)
         if exclude is not None: d = d.masked_fill(memory.files[memory.cells[c]] == exclude, math.inf)
-        out.append(d.min().clamp_min(0) if len(d) else torch.tensor(math.inf))   # rounding can dip below 0
-    return torch.stack(out)
+        if d.shape[1]: out[rows] = d.min(1).values.clamp_min(0)    # rounding can dip below 0
+    return out
 
 def nearness(distances, cap):
     "One number for a prompt: the mean of its tokens' distances, each capped at `cap`."
@@ -222,7 +223,8 @@ class ProjectCompleter:
         "Whether the code before the cursor's line looks like the project (remembered for the last 256 lines)."
         s, m = self.memory.settings, self.project.model
         head = prefix[:prefix.rfind('\n') + 1][-16 * s['near']:]    # what `token_distances` reads of it
-        with self.project.lock:     # the server's threads share the model and this list
+        # the server's threads share the model and this list; 64 new tokens are worth every core
+        with self.project.lock, torch_threads(self.project.prefill_threads if self.project.device == 'cpu' else None):
             if head not in self.seen:
                 d = token_distances(m.model, m.got, self.memory, self.project.tok, head, s['near'])
                 self.seen[head] = d is not None and nearness(d, 6 * s['delta']) < s['theta']
