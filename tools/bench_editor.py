@@ -3,8 +3,9 @@
     python tools/fetch_heldout.py                       # once: data/heldout/windows.json
     python tools/bench_editor.py [--windows data/heldout/windows.json] [--out results/editor_path.json]
 
-Starts `ssl4code serve` on a free port and types the held-out windows one character per
-keystroke, as a user of the extension would, with the debounce off. Each keystroke is sent the
+Starts `ssl4code serve` on a free port, as the extension starts it (the model reads the server's
+default `--context` of the text sent; `--server-context` changes it), and types the held-out
+windows one character per keystroke, as a user of the extension would, with the debounce off. Each keystroke is sent the
 way the extension sends it (`vscode-extension/src`):
 
 - `POST /v1/completions` with the extension's window: `--context` characters before the cursor
@@ -150,10 +151,12 @@ def main():
     p.add_argument('--windows', default='data/heldout/windows.json', help='held-out windows (tools/fetch_heldout.py)')
     p.add_argument('--checkpoint', help='model to serve (default: the shipped model)')
     p.add_argument('--endpoints', nargs='+', default=['completions', 'autocomplete'], choices=['completions', 'autocomplete'])
-    p.add_argument('--context', type=int, default=2000, help="the extension's contextChars (default: 2000)")
+    p.add_argument('--context', type=int, default=10000, help="the extension's contextChars (default: 10000, the extension's)")
     p.add_argument('--window', choices=['lines', 'chars'], default='lines', help="the extension's window (default: lines)")
     p.add_argument('--client-trim', action='store_true', help='trim on the client as the extension did before')
     p.add_argument('--typed-through', action='store_true', help="the client's cache serves the rest of a suggestion typed through, without the server (as the extension did before)")
+    p.add_argument('--server-context', type=int, help="the server's --context, the characters the model reads "
+                   "(default: the server's own, as when the extension starts it)")
     p.add_argument('--max-windows', type=int, help='type only the first N windows')
     p.add_argument('--chars', type=int, help='type only the first N characters of each window')
     p.add_argument('--torch-threads', type=int, default=1)
@@ -183,7 +186,7 @@ def main():
                    machine=dict(cpus=os.cpu_count(), processor=platform.processor() or platform.machine(),
                                 load_avg_at_end=[round(x, 2) for x in os.getloadavg()]),
                    model=health['model'], checkpoint=health['checkpoint'], windows=a.windows, windows_count=len(windows),
-                   window=a.window, client_trim=a.client_trim, typed_through=a.typed_through, context=a.context, line_prob=a.line_prob, copy=a.copy, results=results,
+                   window=a.window, client_trim=a.client_trim, typed_through=a.typed_through, context=a.context, server_context=health.get('context_chars'), line_prob=a.line_prob, copy=a.copy, results=results,
                    cold_4000_p50_ms=round(1000 * pct(cold, .5), 1) if cold else None,
                    cold_4000_max_ms=round(1000 * max(cold), 1) if cold else None, server_peak_rss_mb=peak_rss_mb(proc.pid))
         print(json.dumps(res, indent=1))

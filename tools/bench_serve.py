@@ -31,7 +31,9 @@ def default_files(n=6, min_chars=4000):
 def start_server(args):
     exe = shutil.which('ssl4code', path=str(Path(sys.executable).parent)) or shutil.which('ssl4code')
     cmd = ([exe] if exe else [sys.executable, '-c', 'import sys; from ssl4code.core import main; sys.exit(main())'])
-    cmd += ['serve', '--port', '0', '--torch-threads', str(args.torch_threads), '--context', str(args.context)]
+    cmd += ['serve', '--port', '0', '--torch-threads', str(args.torch_threads)]
+    context = getattr(args, 'server_context', args.context)    # None: the server's own default
+    if context: cmd += ['--context', str(context)]
     if args.checkpoint: cmd += ['--checkpoint', args.checkpoint]
     cmd += getattr(args, 'serve_args', [])   # more `ssl4code serve` options (tools/bench_editor.py)
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
