@@ -18,13 +18,7 @@
 set -u
 OUT=${1:?usage: gpu_fim.sh OUT_DIR [DEVICE]}; DEV=${2:-cuda}
 BUDGET_S=${BUDGET_S:-540}; RATES=${RATES:-"0 0.5"}; LR=${LR:-2e-3}; BATCH=${BATCH:-128}
-T0=$(date +%s); elapsed() { echo $(( $(date +%s) - T0 )); }
-export PYTHONPATH=$PWD PYTHONUNBUFFERED=1 OMP_WAIT_POLICY=PASSIVE
-W=${WORK:-/tmp/ssl4code-fim}; rm -rf "$W"; mkdir -p "$W/bin" "$OUT"
-printf '#!/usr/bin/env python3\nimport sys\nfrom ssl4code.core import main\nsys.exit(main())\n' > "$W/bin/ssl4code"
-chmod +x "$W/bin/ssl4code"; export PATH="$W/bin:$PATH"
-python3 -c 'import torch, tokenizers; print("torch", torch.__version__, "tokenizers", tokenizers.__version__, "cuda", torch.cuda.is_available())'
-[ "$DEV" = cuda ] && nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
+W=${WORK:-/tmp/ssl4code-fim}; . "$(dirname "$0")/gpu_prelude.sh"
 
 echo "== [$(elapsed) s] unpack and encode the corpus with its own tokenizer"
 tar -xJf "${CARRY:-gpu_carry/fim.tar.xz}" -C "$W" || exit 1
@@ -43,10 +37,6 @@ done
 wait $PIDS
 
 echo "== [$(elapsed) s] results"
-for r in $RATES; do
-  f="$W/run_$r/model.pt"; [ -f "$f" ] || f="$W/run_$r/checkpoint.pt"
-  python3 -c "import sys; from ssl4code.checkpoint import ship_model; print(ship_model(sys.argv[1], out=sys.argv[2]))" "$f" "$OUT/fim$r.pt"
-  grep '"valid"' "$W/run_$r/log.jsonl" | tail -1
-done
+ship_runs fim $RATES
 tar -czf "$OUT/logs.tar.gz" -C "$W" $(cd "$W" && ls -d *.log run_*/log.jsonl 2>/dev/null)
 echo "== [$(elapsed) s] done"

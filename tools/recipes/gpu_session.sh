@@ -9,13 +9,7 @@
 set -u
 OUT=${1:?usage: gpu_session.sh OUT_DIR [DEVICE]}; DEV=${2:-cuda}
 BUDGET_S=${BUDGET_S:-530}; LRS=${LRS:-"2e-3 4e-3 8e-3"}; BATCH=${BATCH:-128}
-T0=$(date +%s); elapsed() { echo $(( $(date +%s) - T0 )); }
-export PYTHONPATH=$PWD PYTHONUNBUFFERED=1 OMP_WAIT_POLICY=PASSIVE
-W=${WORK:-/tmp/ssl4code-gpu}; rm -rf "$W"; mkdir -p "$W/bin" "$OUT"
-printf '#!/usr/bin/env python3\nimport sys\nfrom ssl4code.core import main\nsys.exit(main())\n' > "$W/bin/ssl4code"
-chmod +x "$W/bin/ssl4code"; export PATH="$W/bin:$PATH"
-python3 -c 'import torch, tokenizers, numpy; print("torch", torch.__version__, "tokenizers", tokenizers.__version__, "cuda", torch.cuda.is_available())'
-[ "$DEV" = cuda ] && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
+W=${WORK:-/tmp/ssl4code-gpu}; . "$(dirname "$0")/gpu_prelude.sh"
 
 echo "== [$(elapsed) s] unpack and encode the corpus (in the background)"
 tar -xJf "${CARRY:-gpu_carry/big.tar.xz}" -C "$W" || exit 1
@@ -50,11 +44,7 @@ done
 wait $PIDS; [ -n "$SMI" ] && kill $SMI
 
 echo "== [$(elapsed) s] results"
-for lr in $LRS; do
-  f="$W/run_$lr/model.pt"; [ -f "$f" ] || f="$W/run_$lr/checkpoint.pt"
-  python3 -c "import sys; from ssl4code.checkpoint import ship_model; print(ship_model(sys.argv[1], out=sys.argv[2]))" "$f" "$OUT/lr$lr.pt"
-  grep '"valid"' "$W/run_$lr/log.jsonl" | tail -1
-done
+ship_runs lr $LRS
 tar -czf "$OUT/logs.tar.gz" -C "$W" $(cd "$W" && ls -d *.log run_*/log.jsonl tiny_*/log.jsonl 2>/dev/null)
 cat "$W/smi.log" 2>/dev/null | tail -5
 echo "== [$(elapsed) s] done"
