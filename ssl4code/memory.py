@@ -223,10 +223,10 @@ class ProjectCompleter:
         "Whether the code before the cursor's line looks like the project (remembered for the last 256 lines)."
         s, m = self.memory.settings, self.project.model
         head = prefix[:prefix.rfind('\n') + 1][-16 * s['near']:]    # what `token_distances` reads of it
-        # the server's threads share the model and this list; 64 new tokens are worth every core
-        with self.project.lock, torch_threads(self.project.prefill_threads if self.project.device == 'cpu' else None):
+        with self.project.lock:     # the server's threads share the model and this list
             if head not in self.seen:
-                d = token_distances(m.model, m.got, self.memory, self.project.tok, head, s['near'])
+                with torch_threads(self.project.prefill_threads if self.project.device == 'cpu' else None):   # 64 new tokens: every core helps
+                    d = token_distances(m.model, m.got, self.memory, self.project.tok, head, s['near'])
                 self.seen[head] = d is not None and nearness(d, 6 * s['delta']) < s['theta']
                 while len(self.seen) > 256: self.seen.popitem(last=False)
             return self.seen[head]
