@@ -463,7 +463,7 @@ def cli_finetune(argv):
                    '(Xeon 4th gen+, AMD Zen 4+); ignored, with a warning, on a CPU without it')
     p.add_argument('--min-prob', type=float, metavar='P', help="the fine-tuned model's bar for word suggestions, kept in its checkpoint: "
                    "a model tuned on one project is surer of itself, so a higher bar keeps its precision (default: the completer's)")
-    p.add_argument('--memory', action='store_true', help='also keep a memory of your code (memory.pt, 0.5 kB a token); away from it, the original model completes')
+    p.add_argument('--memory', action='store_true', help='also keep a memory of your code (memory.pt, 0.25 kB a token); away from it, the original model completes')
     p.add_argument('--holdout', type=float, default=0.2, metavar='R', help='share of files held out (default: %(default)s)')
     p.add_argument('--keep-best', action='store_true', help='keep a tenth of the training files (5 or more) aside and keep the step '
                    'with the lowest loss on them (early stopping; for completion it tends to stop too soon)')
