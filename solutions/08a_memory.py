@@ -4,7 +4,7 @@
 # %% Exercise 1
 def recall(memory, h, k):
     _, found = memory.search(h, k)                       # values of the keys the index found
-    keys = memory.keys.float()
+    keys = memory.floats()                               # every key, as the memory holds it
     _, true = sqdist(h, keys, (keys ** 2).sum(1)).topk(k, largest=False)
     truth = memory.values[true]                          # values of the true nearest keys
     return sum(len(set(a.tolist()) & set(b.tolist())) for a, b in zip(found, truth)) / truth.numel()

@@ -83,6 +83,10 @@ class Memory:
         return cls(q, values[order], files[order], centres, ends, scales=scales, **settings)
 
     def __len__(self): return len(self.keys)
+    def floats(self, rows=slice(None)):
+        "The keys `rows` as the memory holds them, as float32 (8-bit keys times their scales)."
+        k = self.keys[rows].float()
+        return k if self.scales is None else k * self.scales[rows, None]
     def _dist(self, h, c):
         cell = self.cells[c]
         return sqdist(h, self.keys[cell].float(), self.norms[cell], None if self.scales is None else self.scales[cell])
