@@ -5,8 +5,8 @@
 
 Starts `ssl4code serve` on a free port, as the extension starts it (the model reads the server's
 default `--context` of the text sent; `--server-context` changes it), and types the held-out
-windows one character per keystroke, as a user of the extension would, with the debounce off. Each keystroke is sent the
-way the extension sends it (`vscode-extension/src`):
+windows one character per keystroke, as a user of the extension would, with the debounce off.
+Each keystroke is sent the way the extension sends it (`vscode-extension/src`):
 
 - `POST /v1/completions` with the extension's window: `--context` characters before the cursor
   (from a line start, `--window lines`, as the extension does now; or sliding by one character,

@@ -8,7 +8,7 @@
 #   tar -C data -cJf gpu_carry/fim.tar.xz fim/train.txt fim/valid.txt fim/tokenizer.json fim/manifest.json
 # Afterwards, on the 2-core CPU (choose on tune.json, report on windows.json once):
 #   ssl4code eval OUT_DIR/fimR.pt data/fim --keystrokes data/heldout/tune.json --lines data/heldout/tune.json --device cpu
-#   python tools/bench_editor.py --checkpoint OUT_DIR/fimR.pt --windows data/heldout/windows.json --chars 600 --context 10000
+#   python tools/bench_editor.py --checkpoint OUT_DIR/fimR.pt --windows data/heldout/windows.json --chars 600
 #   ssl4code eval OUT_DIR/fimR.pt --lines data/heldout/windows.json --device cpu --threads 1
 # and ship the chosen one (ssl4code.checkpoint.ship_model) only if it beats the shipped model in word
 # mode as well as on lines.
