@@ -169,6 +169,7 @@ def cli_eval(argv):
                    help='also complete lines (as /v1/completions shows them, and whole lines) and blocks at line starts of FILES '
                         '(.py files, folders, or a windows.json), with and without the code after them')
     p.add_argument('--tasks', type=int, default=200, help='line and block tasks of each kind, drawn with a fixed seed (default: 200)')
+    p.add_argument('--no-int8', dest='int8', action='store_false', help='complete with 32-bit weights on a CPU (default: 8 bits, as `ssl4code serve`)')
     a = p.parse_args(argv)
     if a.threads: torch.set_num_threads(a.threads)
     device = a.device or default_device()
@@ -183,7 +184,7 @@ def cli_eval(argv):
         result.update(data=[str(x) for x in paths], **evaluate_text(model, tok, read_sources(paths), **kw))
     if a.keystrokes:
         from ssl4code.memory import load_completer     # the completer `serve` would run: with a fine-tuned model's memory, if any
-        result['keystrokes'] = keystroke_eval(load_completer(a.checkpoint, device=device), a.keystrokes, progress=sys.stderr.isatty())
-    if a.lines: result.update(completion_eval(Completer(a.checkpoint, device=device), a.lines, a.tasks))
+        result['keystrokes'] = keystroke_eval(load_completer(a.checkpoint, device=device, int8=a.int8), a.keystrokes, progress=sys.stderr.isatty())
+    if a.lines: result.update(completion_eval(Completer(a.checkpoint, device=device, int8=a.int8), a.lines, a.tasks))
     print(json.dumps(result, indent=1))
     return 0

@@ -381,8 +381,8 @@ def finetune(sources, out, checkpoint=None, minutes=5.0, steps=None, lr=3e-4, ge
               f"{len(mix)} standard-library files mixed in); {len(held)} files held out" +
               (f"; {len(stop)} kept aside to choose the best step" if stop else ''))
     windows = heldout_windows(held, out/'heldout.json', eval_chars, eval_files)
-    kw = dict(progress=log is None and sys.stderr.isatty())
-    before = {'heldout': keystroke_eval(ckpt, [windows], **kw), **{str(c): keystroke_eval(ckpt, [c], **kw) for c in check}}
+    kw, base = dict(progress=log is None and sys.stderr.isatty()), Completer(ckpt, int8=not memory)   # as served: 8-bit weights, 32 with a memory
+    before = {'heldout': keystroke_eval(base, [windows], **kw), **{str(c): keystroke_eval(base, [c], **kw) for c in check}}
     _say(log, f"before: {before['heldout']['saved']:.1%} keystrokes saved on the held-out files (precision {before['heldout']['precision']:.1%})")
     budget = (minutes or 0) * 60 / 16
     # a trained model needs only a few steps of warm-up (for Adam's estimates), and a CPU makes few steps in minutes
@@ -410,7 +410,7 @@ def finetune(sources, out, checkpoint=None, minutes=5.0, steps=None, lr=3e-4, ge
         mem, mem_info = build_memory(tuned, tok, [t for _, _, t in train], general_texts(200_000, seed + 1),
                                      None if ckpt == DEFAULT_CHECKPOINT else ckpt, **({'min_prob': bar} if bar else {}))
         _say(log, f"memory: {mem_info['tokens']:,} tokens of your code, {mem_info['seconds']} s")
-    after_c = memory_completer(tuned, tok, mem, ckpt, fim=bool(knows_fim)) if memory else Completer(model=tuned, tokenizer=tok, fim=bool(knows_fim))
+    after_c = memory_completer(tuned, tok, mem, ckpt, fim=bool(knows_fim)) if memory else Completer(model=tuned, tokenizer=tok, fim=bool(knows_fim), int8=True)
     kw_after = {**kw, **({'min_prob': bar} if bar and not memory else {})}
     after = {'heldout': keystroke_eval(after_c, [windows], **kw_after), **{str(c): keystroke_eval(after_c, [c], **kw_after) for c in check}}
     strip = lambda r: {k: v for k, v in r.items() if k != 'per_file'}

@@ -263,6 +263,7 @@ class ProjectCompleter:
 # %% ../nbs/08a_memory.ipynb #562a1827
 def memory_completer(model, tok, memory, general, fim=False, **options):
     "A `ProjectCompleter`: `model` (fine-tuned) with `memory` and the memory's bar where the code looks like the project, the `general` checkpoint elsewhere."
+    options = {**options, 'int8': False}    # measured in 32 bits; the memory reads the project model's weights
     project = Completer(model=MemoryModel(model, memory), tokenizer=tok, fim=fim, **options)
     project.word_bar = memory.settings['min_prob']
     general = Completer(general, **options)

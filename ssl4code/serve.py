@@ -56,7 +56,7 @@ def _options(data):
 def health_info(completer):
     "What `GET /health` reports: the model, its size and where it runs."
     return {'success': True, 'model': completer.name, 'params': completer.num_params,
-            'checkpoint': completer.checkpoint, 'device': str(completer.device),
+            'checkpoint': completer.checkpoint, 'device': str(completer.device), 'int8': getattr(completer, 'int8', False),
             'context_chars': completer.context_chars, 'arch': platform.machine(),
             'cpu_count': os.cpu_count(), 'cuda_devices': [], 'version': {'git_describe': ssl4code.__version__}}
 
@@ -150,6 +150,7 @@ def _completer_args(p):
                    help=f'ghost text goes on to the end of the line when that is this likely (default: {Completer.LINE_PROB})')
     p.add_argument('--copy', type=_share, default=Completer.COPY, metavar='P',
                    help=f"share of probability for what followed an earlier repeat of the text before the cursor; 0 turns the copy cache off (default: {Completer.COPY})")
+    p.add_argument('--no-int8', dest='int8', action='store_false', help='keep the weights in 32 bits on a CPU (default: 8 bits, a faster search, see 05b_complete)')
 
 def _share(s):
     "A probability from the command line, or argparse's clear error."
@@ -160,7 +161,7 @@ def _share(s):
 
 def _make_completer(a):
     torch.set_num_threads(max(1, a.torch_threads))
-    return load_completer(a.checkpoint, device=a.device, context_chars=a.context, line_prob=a.line_prob, copy=a.copy)
+    return load_completer(a.checkpoint, device=a.device, context_chars=a.context, line_prob=a.line_prob, copy=a.copy, int8=a.int8)
 
 def _tame_malloc():
     "Keep freed memory from piling up (glibc): one malloc arena for the request threads, which take turns at the model anyway; and blocks of 256 kB or more (a beam's key/value cache) straight from the system and back."

@@ -75,6 +75,7 @@ def test_health(server, path):
     status, _, data = server.request('GET', path)
     assert status == 200 and data['success'] is True
     assert data['model'] in ('lstm', 'rhn', 'transformer', 'xl') and data['params'] > 0 and data['device'] == 'cpu'
+    assert data['int8'] is True     # the server a user starts runs the model with 8-bit weights on a CPU
 
 
 def test_autocomplete(server):

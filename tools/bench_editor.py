@@ -162,6 +162,7 @@ def main():
     p.add_argument('--torch-threads', type=int, default=1)
     p.add_argument('--line-prob', type=float, help="the server's --line-prob (default: its own)")
     p.add_argument('--copy', type=float, help="the server's --copy, the copy cache's share (default: its own)")
+    p.add_argument('--no-int8', action='store_true', help="serve with 32-bit weights (the server's --no-int8)")
     p.add_argument('--cold', type=int, default=10, help='cold 4,000-character prompts to time (default: 10)')
     p.add_argument('--out', help='write the results here (JSON)')
     a = p.parse_args()
@@ -169,6 +170,7 @@ def main():
     windows = typing_windows([a.windows], a.chars)[:a.max_windows]
     a.files, a.serve_args = None, (['--line-prob', str(a.line_prob)] if a.line_prob is not None else [])
     if a.copy is not None: a.serve_args += ['--copy', str(a.copy)]
+    if a.no_int8: a.serve_args += ['--no-int8']
     proc, port, _ = start_server(a)
     conn = http.client.HTTPConnection('127.0.0.1', port, timeout=60)
     try:
@@ -186,7 +188,7 @@ def main():
                    machine=dict(cpus=os.cpu_count(), processor=platform.processor() or platform.machine(),
                                 load_avg_at_end=[round(x, 2) for x in os.getloadavg()]),
                    model=health['model'], checkpoint=health['checkpoint'], windows=a.windows, windows_count=len(windows),
-                   window=a.window, client_trim=a.client_trim, typed_through=a.typed_through, context=a.context, server_context=health.get('context_chars'), line_prob=a.line_prob, copy=a.copy, results=results,
+                   window=a.window, client_trim=a.client_trim, typed_through=a.typed_through, context=a.context, server_context=health.get('context_chars'), int8=health.get('int8'), line_prob=a.line_prob, copy=a.copy, results=results,
                    cold_4000_p50_ms=round(1000 * pct(cold, .5), 1) if cold else None,
                    cold_4000_max_ms=round(1000 * max(cold), 1) if cold else None, server_peak_rss_mb=peak_rss_mb(proc.pid))
         print(json.dumps(res, indent=1))
