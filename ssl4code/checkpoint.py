@@ -75,13 +75,13 @@ def ship_model(checkpoint, out=DEFAULT_CHECKPOINT, max_mb=10, meta=None):
     return Path(out)
 
 # %% ../nbs/04b_checkpoint.ipynb #4fe5814b
-def int8_linears(model):
-    "A copy of `model` whose `nn.Linear` layers hold 8-bit weights with a scale per output row (PyTorch's dynamic quantization, CPU only); None where this PyTorch cannot."
+def int8_linears(model, names=None):
+    "A copy of `model` whose `nn.Linear` layers (or only those called `names`) hold 8-bit weights with a scale per output row (PyTorch's dynamic quantization, CPU only); None where this PyTorch cannot."
     try:
         from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')    # torch.ao.quantization is deprecated in favour of torchao, and still works
-            q = quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8)
+            q = quantize_dynamic(model, dict.fromkeys(names or [torch.nn.Linear], per_channel_dynamic_qconfig), dtype=torch.qint8)
             with torch.inference_mode(): q(torch.zeros(1, 1, dtype=torch.long))   # an engine that cannot run fails here, not at a keystroke
         return q.eval()
     except Exception: return None

@@ -150,7 +150,7 @@ def _completer_args(p):
                    help=f'ghost text goes on to the end of the line when that is this likely (default: {Completer.LINE_PROB})')
     p.add_argument('--copy', type=_share, default=Completer.COPY, metavar='P',
                    help=f"share of probability for what followed an earlier repeat of the text before the cursor; 0 turns the copy cache off (default: {Completer.COPY})")
-    p.add_argument('--no-int8', dest='int8', action='store_false', help='keep the weights in 32 bits on a CPU (default: 8 bits, a faster search, see 05b_complete)')
+    p.add_argument('--no-int8', dest='int8', action='store_false', help='keep the weights in 32 bits on a CPU (default: 8 bits, a faster search, see 04b_checkpoint)')
 
 def _share(s):
     "A probability from the command line, or argparse's clear error."
