@@ -15,6 +15,7 @@ import ssl4code
 from .core import UserError
 from .complete import Completer
 from .memory import load_completer
+from .adapt import AdaptingCompleter
 from .learn import EventLog, default_events_path, place_of, place_thresholds, read_events, validate_event
 
 # %% ../nbs/05_serve.ipynb #6fa09937
@@ -57,6 +58,7 @@ def health_info(completer):
     "What `GET /health` reports: the model, its size and where it runs."
     return {'success': True, 'model': completer.name, 'params': completer.num_params,
             'checkpoint': completer.checkpoint, 'device': str(completer.device), 'int8': getattr(completer, 'int8', False),
+            'adapt': completer.adapt_info() if isinstance(completer, AdaptingCompleter) else None,
             'context_chars': completer.context_chars, 'arch': platform.machine(),
             'cpu_count': os.cpu_count(), 'cuda_devices': [], 'version': {'git_describe': ssl4code.__version__}}
 
@@ -188,11 +190,13 @@ def cli_serve(argv):
                    f'without the code (default: {default_events_path()})')
     p.add_argument('--no-events', action='store_true', help='record nothing')
     p.add_argument('--calibrate', action='store_true', help='raise the bar for ghost text where the recorded events say it is rarely accepted')
+    p.add_argument('--no-adapt', dest='adapt', action='store_false', help='do not learn the file being edited (default: a copy of the model learns it in the background, see 08b_adapt)')
     a = p.parse_args(argv)
     from waitress import create_server
     _tame_malloc()
     comp = _make_completer(a)
     comp('import os\n')
+    if a.adapt and isinstance(comp, Completer): comp = AdaptingCompleter(comp)   # not a project's memory: it has its own switch
     path = None if a.no_events else Path(a.events or default_events_path())
     try: events = EventLog(path) if path else None
     except OSError as e: raise UserError(f"cannot record events in {path}: {e.strerror or e} (or pass --no-events)") from None

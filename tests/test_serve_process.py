@@ -76,6 +76,23 @@ def test_health(server, path):
     assert status == 200 and data['success'] is True
     assert data['model'] in ('lstm', 'rhn', 'transformer', 'xl') and data['params'] > 0 and data['device'] == 'cpu'
     assert data['int8'] is True     # the server a user starts runs the model with 8-bit weights on a CPU
+    assert set(data['adapt']) >= {'adapted', 'learning', 'files', 'errors'}   # and learns the file being edited
+
+
+def test_learns_the_file_being_edited(server):
+    src = (Path(json.__file__).parent/'decoder.py').read_text()[:6000]
+    body = {'segments': {'prefix': src, 'suffix': ''}}
+    assert server.post('/v1/completions', body)[0] == 200
+    t0, info = time.time(), None
+    while time.time() - t0 < 120:           # a copy of the model learns the file in the background
+        info = server.request('GET', '/health')[2]['adapt']
+        if info['adapted']: break
+        time.sleep(0.5)
+    assert info['adapted'] and info['files'] >= 1 and info['errors'] == 0 and info['last_seconds'] > 0
+    status, _, data = server.post('/v1/completions', {'segments': {'prefix': src + '\n\ndef scan', 'suffix': ''}})
+    assert status == 200 and server.request('GET', '/health')[2]['adapt']['adapted']      # the same file: the copy answers
+    assert server.post('/v1/completions', {'segments': {'prefix': 'import os\n', 'suffix': ''}})[0] == 200
+    assert server.request('GET', '/health')[2]['adapt']['adapted'] is False               # another file: the shipped model
 
 
 def test_autocomplete(server):
@@ -176,8 +193,9 @@ def test_port_in_use_is_a_clear_error(server):
 
 
 def test_cors_when_asked():
-    s = Server('--cors', 'http://localhost:8888')
+    s = Server('--cors', 'http://localhost:8888', '--no-adapt')
     try:
+        assert s.request('GET', '/health')[2]['adapt'] is None
         _, headers, _ = s.post('/autocomplete', {'prompt': 'x = '}, headers={'Origin': 'http://localhost:8888'})
         assert headers.get('Access-Control-Allow-Origin') == 'http://localhost:8888'
         _, headers, _ = s.post('/autocomplete', {'prompt': 'x = '}, headers={'Origin': 'http://evil.example'})

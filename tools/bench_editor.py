@@ -22,6 +22,11 @@ otherwise types one character. The text after the cursor is the code below the w
 line typed above existing code). Reports, per endpoint: keystrokes saved, precision (accepted /
 shown), latency per request as the client sees it (p50, p99, max), requests sent; then the
 server's peak resident memory and the time of cold 4,000-character prompts.
+
+The server learns the file being edited in the background (`08b_adapt`; `--no-adapt` turns it
+off). Typed back to back, a window's first keystrokes are answered by the shipped model while it
+learns; `--settle` sends a window's first request and waits until the server has learnt the file
+before typing it, as a user who opens a file and reads it first (the waits are reported).
 """
 import argparse, http.client, json, os, platform, sys, time
 from pathlib import Path
@@ -87,10 +92,11 @@ def below(text, end):
     nl = text.find('\n', end)
     return '' if nl < 0 else text[nl:]
 
-def type_windows(windows, suggest):
-    "Type `windows`; `suggest(text, end)` makes the function that gives the suggestion shown at each cursor. Returns the counts."
+def type_windows(windows, suggest, opened=None):
+    "Type `windows`; `suggest(text, end)` makes the function that gives the suggestion shown at each cursor; `opened(text, start, end)`, if given, runs before each window. Returns the counts."
     keys, chars, shown, accepted = 0, 0, 0, 0
     for name, text, start, end in windows:
+        if opened: opened(text, start, end)
         at, i = suggest(text, end), start
         while i < end:
             top = at(i)
@@ -121,7 +127,7 @@ def type_completions(conn, windows, a):
             top = choices[0] if choices else None
             return client_trim(top, suffix) if top and a.client_trim else top
         return at
-    return dict(**type_windows(windows, suggest), requests=len(times)), times
+    return dict(**type_windows(windows, suggest, settler(conn, a, 'completions')), requests=len(times)), times
 
 def type_autocomplete(conn, windows, a):
     "Type through /autocomplete with the whole text before the cursor."
@@ -132,7 +138,23 @@ def type_autocomplete(conn, windows, a):
             times.append(dt)
             return data['prediction'][0] if data['prediction'] else None
         return at
-    return dict(**type_windows(windows, suggest), requests=len(times)), times
+    return dict(**type_windows(windows, suggest, settler(conn, a, 'autocomplete')), requests=len(times)), times
+
+def settler(conn, a, endpoint):
+    "With `--settle`: before a window is typed, its first request (not timed) and a wait while the server learns the file (`a.waits`)."
+    if not a.settle: return None
+    def opened(text, start, end):
+        if endpoint == 'completions':
+            prefix, suffix = window(text[:start] + below(text, end), start, a.context, a.window)
+            post(conn, '/v1/completions', {'language': 'python', 'segments': {'prefix': prefix, 'suffix': suffix}, 'user': 'bench-editor'})
+        else: post(conn, '/autocomplete', {'prompt': text[:start]})
+        t0 = time.perf_counter()
+        while time.perf_counter() - t0 < 120:
+            conn.request('GET', '/v1/health'); info = json.loads(conn.getresponse().read()).get('adapt')
+            if not info or not info['learning']: break
+            time.sleep(0.05)
+        a.waits.append(time.perf_counter() - t0)
+    return opened
 
 def summary(counts, times):
     ms = lambda x: round(1000 * x, 2)
@@ -163,6 +185,9 @@ def main():
     p.add_argument('--line-prob', type=float, help="the server's --line-prob (default: its own)")
     p.add_argument('--copy', type=float, help="the server's --copy, the copy cache's share (default: its own)")
     p.add_argument('--no-int8', action='store_true', help="serve with 32-bit weights (the server's --no-int8)")
+    p.add_argument('--no-adapt', action='store_true', help="do not learn the file being edited (the server's --no-adapt)")
+    p.add_argument('--settle', action='store_true', help='before typing a window, send its first request and wait while the server learns the file '
+                   '(a user who opens a file and reads before typing); by default typing starts at once, back to back')
     p.add_argument('--cold', type=int, default=10, help='cold 4,000-character prompts to time (default: 10)')
     p.add_argument('--out', help='write the results here (JSON)')
     a = p.parse_args()
@@ -171,6 +196,8 @@ def main():
     a.files, a.serve_args = None, (['--line-prob', str(a.line_prob)] if a.line_prob is not None else [])
     if a.copy is not None: a.serve_args += ['--copy', str(a.copy)]
     if a.no_int8: a.serve_args += ['--no-int8']
+    if a.no_adapt: a.serve_args += ['--no-adapt']
+    a.waits = []
     proc, port, _ = start_server(a)
     conn = http.client.HTTPConnection('127.0.0.1', port, timeout=60)
     try:
@@ -188,9 +215,11 @@ def main():
                    machine=dict(cpus=os.cpu_count(), processor=platform.processor() or platform.machine(),
                                 load_avg_at_end=[round(x, 2) for x in os.getloadavg()]),
                    model=health['model'], checkpoint=health['checkpoint'], windows=a.windows, windows_count=len(windows),
-                   window=a.window, client_trim=a.client_trim, typed_through=a.typed_through, context=a.context, server_context=health.get('context_chars'), int8=health.get('int8'), line_prob=a.line_prob, copy=a.copy, results=results,
+                   window=a.window, client_trim=a.client_trim, typed_through=a.typed_through, context=a.context, server_context=health.get('context_chars'), int8=health.get('int8'), adapt=not a.no_adapt, settle=a.settle, line_prob=a.line_prob, copy=a.copy, results=results,
                    cold_4000_p50_ms=round(1000 * pct(cold, .5), 1) if cold else None,
-                   cold_4000_max_ms=round(1000 * max(cold), 1) if cold else None, server_peak_rss_mb=peak_rss_mb(proc.pid))
+                   cold_4000_max_ms=round(1000 * max(cold), 1) if cold else None, server_peak_rss_mb=peak_rss_mb(proc.pid),
+                   settle_waits_s=dict(p50=round(pct(a.waits, .5), 2), max=round(max(a.waits), 2)) if a.waits else None)
+        conn.request('GET', '/v1/health'); res['server_adapt'] = json.loads(conn.getresponse().read()).get('adapt')
         print(json.dumps(res, indent=1))
         if a.out: Path(a.out).write_text(json.dumps(res, indent=1) + '\n')
     finally:

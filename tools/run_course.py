@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NBS = ROOT/'nbs'
 LESSONS = ['00_core', '01_data', '02_bpe', '03_models', '04_train', '04a_metrics', '04b_checkpoint', '04c_monitor',
            '05_serve', '05a_search', '05b_complete', '05c_evaluate', '05d_jupyter', '06_jupyterlab', '07_vscode',
-           '08_learn', '08a_memory']
+           '08_learn', '08a_memory', '08b_adapt']
 
 
 def machine():

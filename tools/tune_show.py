@@ -3,6 +3,8 @@ the tuning windows, then replay typing with rules that decide which one to show,
 
     python tools/tune_show.py collect --out runs/show/tune.json.gz     # a few minutes, in process
     python tools/tune_show.py replay runs/show/tune.json.gz            # seconds: the rules compared
+    python tools/tune_show.py collect --adapt 20 3e-4 4 --out runs/show/adapt.json.gz
+    python tools/tune_show.py bars runs/show/tune.json.gz runs/show/adapt.json.gz   # saved and precision by bar
 
 `collect` types nothing: the suggestion at a cursor depends only on the text before and after it
 (`tools/bench_editor.py`'s window: 10,000 characters before the cursor from a line start, the code
@@ -11,7 +13,9 @@ one thread) and keeps every candidate with its probability, before any bar. `rep
 the windows as `bench_editor.py` does (accept with one key when the text ahead starts with the
 suggestion) for each rule and bar, from the stored candidates, and prints keystrokes saved and
 precision. Rules are fitted and compared with two folds over the windows: each half is typed with
-the rule fitted on the other half.
+the rule fitted on the other half. With `--adapt STEPS LR ROWS`, `collect` asks an
+`AdaptingCompleter` (`08b_adapt`) that learns each window's file at its first cursor, before
+typing (`background=False`); `bars` prints what today's rule gives at each bar.
 """
 import argparse, collections, gzip, json, math, sys, time
 from pathlib import Path
@@ -23,16 +27,26 @@ import ssl4code.complete as C
 from ssl4code.evaluate import typing_windows
 
 
-def collect(a):
+def collect(a, completer_for=None):
+    "Store the candidates at every cursor; `completer_for(window)` gives the completer for a window (the shipped model's by default)."
     torch.set_num_threads(1)
-    completer, windows, out, seen = C.Completer(), typing_windows([a.windows], a.chars), [], {}
+    windows, out, seen = typing_windows([a.windows], a.chars), [], {}
+    if completer_for is None and a.adapt:
+        from ssl4code.adapt import AdaptingCompleter
+        steps, lr, rows = a.adapt
+        ac = AdaptingCompleter(C.Completer(), steps=int(steps), lr=lr, rows=int(rows), background=False)
+        completer_for = lambda w: ac
+    elif completer_for is None:
+        shipped = C.Completer()
+        completer_for = lambda w: shipped
     tidy = C._tidy
     def spy(found, suffix, n, min_prob, min_len=1, by_saving=False):
         if by_saving: seen['cands'], seen['bar'] = [(t, p) for t, p in _candidates(found, suffix, min_len)], min_prob
         return tidy(found, suffix, n, min_prob, min_len, by_saving)
     C._tidy, t0 = spy, time.time()
-    for name, text, start, end in windows:
-        after, cursors = below(text, end), []
+    for w in windows:
+        name, text, start, end = w
+        completer, after, cursors = completer_for(w), below(text, end), []
         for i in range(start, end):
             prefix, suffix = window(text[:i] + after, i, a.context, 'lines')
             if not worth_asking(suffix): cursors.append(None); continue
@@ -209,6 +223,12 @@ def replay(a):
         report['folds'].append(fold)
     if a.out: Path(a.out).write_text(json.dumps(report, indent=1) + '\n')
 
+def bars(a):
+    for path in a.data:
+        with gzip.open(path, 'rt') as f: typed = json.load(f)['typed']
+        for b in a.bars: print(json.dumps(dict(data=path, bar=b, **type_with(typed, choose_p, b))), flush=True)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest='cmd', required=True)
@@ -217,13 +237,17 @@ def main():
     c.add_argument('--chars', type=int, default=600, help='characters typed per window')
     c.add_argument('--context', type=int, default=10000, help='characters before the cursor the client sends')
     c.add_argument('--floor', type=float, default=0.02, help='candidates less likely than this are dropped')
+    c.add_argument('--adapt', type=float, nargs=3, metavar=('STEPS', 'LR', 'ROWS'), help="learn each window's file first (08b_adapt)")
     c.add_argument('--out', required=True)
     r = sub.add_parser('replay')
     r.add_argument('data')
     r.add_argument('--targets', type=float, nargs='+', default=[0.5, 0.53])
     r.add_argument('--out')
+    b = sub.add_parser('bars')
+    b.add_argument('data', nargs='+')
+    b.add_argument('--bars', type=float, nargs='+', default=[0.23, 0.26, 0.28, 0.3, 0.32, 0.35])
     a = p.parse_args()
-    collect(a) if a.cmd == 'collect' else replay(a)
+    {'collect': collect, 'replay': replay, 'bars': bars}[a.cmd](a)
 
 
 if __name__ == '__main__':
