@@ -20,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 import torch
 from bench_editor import below, type_windows, window, worth_asking
+from tune_copy import window_args
 from ssl4code.adapt import AdaptingCompleter
 from ssl4code.complete import Completer
 from ssl4code.evaluate import typing_windows
@@ -28,9 +29,7 @@ from ssl4code.evaluate import typing_windows
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('settings', nargs='+', help='JSON objects: "min_prob" (the copy\'s word bar) and "line_prob" (its bar for the rest of the line; above 1: never)')
-    p.add_argument('--windows', default='data/heldout/tune.json')
-    p.add_argument('--chars', type=int, default=600, help='characters typed per window')
-    p.add_argument('--context', type=int, default=10000, help="characters before the cursor the client sends")
+    window_args(p)
     p.add_argument('--adapt', type=float, nargs=3, default=[AdaptingCompleter.STEPS, AdaptingCompleter.LR, AdaptingCompleter.ROWS],
                    metavar=('STEPS', 'LR', 'ROWS'))
     p.add_argument('--no-adapt', action='store_true', help='the shipped model alone')

@@ -33,12 +33,17 @@ def type_ghost(completer, windows, context, **options):
     return dict(saved=round(1 - c['keys'] / c['chars'], 4), precision=round(c['accepted'] / max(1, c['shown']), 4), shown=c['shown'])
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('settings', nargs='+', help='JSON objects of Completer options, e.g. \'{"copy": 0.5}\'')
+def window_args(p):
+    "The options that say what is typed: the tuning windows, how much of each, how much the client sends."
     p.add_argument('--windows', default='data/heldout/tune.json')
     p.add_argument('--chars', type=int, default=600, help='characters typed per window')
     p.add_argument('--context', type=int, default=10000, help="characters before the cursor the client sends")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('settings', nargs='+', help='JSON objects of Completer options, e.g. \'{"copy": 0.5}\'')
+    window_args(p)
     a = p.parse_args()
     torch.set_num_threads(1)
     windows, completer = typing_windows([a.windows], a.chars), Completer()

@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 import torch
 from bench_editor import below, window, worth_asking
+from tune_copy import window_args
 import ssl4code.complete as C
 from ssl4code.evaluate import typing_windows
 
@@ -233,9 +234,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest='cmd', required=True)
     c = sub.add_parser('collect')
-    c.add_argument('--windows', default='data/heldout/tune.json')
-    c.add_argument('--chars', type=int, default=600, help='characters typed per window')
-    c.add_argument('--context', type=int, default=10000, help='characters before the cursor the client sends')
+    window_args(c)
     c.add_argument('--floor', type=float, default=0.02, help='candidates less likely than this are dropped')
     c.add_argument('--adapt', type=float, nargs=3, metavar=('STEPS', 'LR', 'ROWS'), help="learn each window's file first (08b_adapt)")
     c.add_argument('--out', required=True)
