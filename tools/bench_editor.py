@@ -26,7 +26,8 @@ server's peak resident memory and the time of cold 4,000-character prompts.
 The server learns the file being edited in the background (`08b_adapt`; `--no-adapt` turns it
 off). Typed back to back, a window's first keystrokes are answered by the shipped model while it
 learns; `--settle` sends a window's first request and waits until the server has learnt the file
-before typing it, as a user who opens a file and reads it first (the waits are reported).
+before typing it, as a user who opens a file and reads it first (the waits are reported);
+`--pace` spaces the keystrokes as a person types them.
 """
 import argparse, http.client, json, os, platform, sys, time
 from pathlib import Path
@@ -112,8 +113,9 @@ def type_completions(conn, windows, a):
     "Type through /v1/completions as the extension asks; returns the counts and the latencies."
     times = []
     def suggest(text, end):
-        cache, doc_after = ClientCache(typed_through=a.typed_through), below(text, end)
+        cache, doc_after, wait = ClientCache(typed_through=a.typed_through), below(text, end), pacer(a.pace)
         def at(i):
+            wait()
             doc = text[:i] + doc_after
             prefix, suffix = window(doc, i, a.context, a.window)
             if not worth_asking(suffix): return None
@@ -133,12 +135,24 @@ def type_autocomplete(conn, windows, a):
     "Type through /autocomplete with the whole text before the cursor."
     times = []
     def suggest(text, end):
+        wait = pacer(a.pace)
         def at(i):
+            wait()
             data, dt = post(conn, '/autocomplete', {'prompt': text[:i]})
             times.append(dt)
             return data['prediction'][0] if data['prediction'] else None
         return at
     return dict(**type_windows(windows, suggest, settler(conn, a, 'autocomplete')), requests=len(times)), times
+
+def pacer(seconds):
+    "A function to call at each keystroke that sleeps so that keystrokes come `seconds` apart (none when 0)."
+    due = [time.perf_counter()]
+    def wait():
+        if not seconds: return
+        now = time.perf_counter()
+        if now < due[0]: time.sleep(due[0] - now)
+        due[0] = max(now, due[0]) + seconds
+    return wait
 
 def settler(conn, a, endpoint):
     "With `--settle`: before a window is typed, its first request (not timed) and a wait while the server learns the file (`a.waits`)."
@@ -188,6 +202,7 @@ def main():
     p.add_argument('--no-adapt', action='store_true', help="do not learn the file being edited (the server's --no-adapt)")
     p.add_argument('--settle', action='store_true', help='before typing a window, send its first request and wait while the server learns the file '
                    '(a user who opens a file and reads before typing); by default typing starts at once, back to back')
+    p.add_argument('--pace', type=float, default=0.0, metavar='SECONDS', help='time between keystrokes (a person types a few characters a second; default: 0, back to back)')
     p.add_argument('--cold', type=int, default=10, help='cold 4,000-character prompts to time (default: 10)')
     p.add_argument('--out', help='write the results here (JSON)')
     a = p.parse_args()
@@ -215,7 +230,7 @@ def main():
                    machine=dict(cpus=os.cpu_count(), processor=platform.processor() or platform.machine(),
                                 load_avg_at_end=[round(x, 2) for x in os.getloadavg()]),
                    model=health['model'], checkpoint=health['checkpoint'], windows=a.windows, windows_count=len(windows),
-                   window=a.window, client_trim=a.client_trim, typed_through=a.typed_through, context=a.context, server_context=health.get('context_chars'), int8=health.get('int8'), adapt=not a.no_adapt, settle=a.settle, line_prob=a.line_prob, copy=a.copy, results=results,
+                   window=a.window, client_trim=a.client_trim, typed_through=a.typed_through, context=a.context, server_context=health.get('context_chars'), int8=health.get('int8'), adapt=not a.no_adapt, settle=a.settle, pace_s=a.pace, line_prob=a.line_prob, copy=a.copy, results=results,
                    cold_4000_p50_ms=round(1000 * pct(cold, .5), 1) if cold else None,
                    cold_4000_max_ms=round(1000 * max(cold), 1) if cold else None, server_peak_rss_mb=peak_rss_mb(proc.pid),
                    settle_waits_s=dict(p50=round(pct(a.waits, .5), 2), max=round(max(a.waits), 2)) if a.waits else None)
