@@ -146,12 +146,17 @@ def _trim(text, suffix):
         if suffix.startswith(text[k:]): return text[:k]
     return text
 
-def _tidy(found, suffix, n, min_prob, min_len=1, by_saving=False):
-    "Merge, filter and rank raw `(text, prob)` search results against the text after the cursor."
+def _merged(found, suffix, min_len=1):
+    "`{text: prob}` of raw `(text, prob)` search results trimmed against the text after the cursor, those that add nothing left out."
     out = collections.defaultdict(float)
     for text, p in found:
         text = _trim(text, suffix)
         if text.strip() and len(text) >= min_len and not suffix.startswith(text): out[text] += p
+    return out
+
+def _tidy(found, suffix, n, min_prob, min_len=1, by_saving=False):
+    "Merge, filter and rank raw `(text, prob)` search results against the text after the cursor."
+    out = _merged(found, suffix, min_len)
     # by_saving: the characters a suggestion is expected to fill in, prob × len, come first
     key = (lambda kv: (-kv[1] * len(kv[0]), -kv[1])) if by_saving else (lambda kv: -kv[1])
     chosen = []

@@ -17,7 +17,7 @@ the rule fitted on the other half. With `--adapt STEPS LR ROWS`, `collect` asks 
 `AdaptingCompleter` (`08b_adapt`) that learns each window's file at its first cursor, before
 typing (`background=False`); `bars` prints what today's rule gives at each bar.
 """
-import argparse, collections, gzip, json, math, sys, time
+import argparse, gzip, json, math, sys, time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -42,7 +42,7 @@ def collect(a, completer_for=None):
         completer_for = lambda w: shipped
     tidy = C._tidy
     def spy(found, suffix, n, min_prob, min_len=1, by_saving=False):
-        if by_saving: seen['cands'], seen['bar'] = [(t, p) for t, p in _candidates(found, suffix, min_len)], min_prob
+        if by_saving: seen['cands'], seen['bar'] = list(C._merged(found, suffix, min_len).items()), min_prob
         return tidy(found, suffix, n, min_prob, min_len, by_saving)
     C._tidy, t0 = spy, time.time()
     for w in windows:
@@ -62,14 +62,6 @@ def collect(a, completer_for=None):
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
     with gzip.open(a.out, 'wt') as f: json.dump(dict(windows=a.windows, chars=a.chars, context=a.context, floor=a.floor, typed=out), f)
 
-
-def _candidates(found, suffix, min_len):
-    "What `_tidy` weighs: `(text, prob)` merged after trimming against the text after the cursor, before the bar."
-    out = collections.defaultdict(float)
-    for text, p in found:
-        text = C._trim(text, suffix)
-        if text.strip() and len(text) >= min_len and not suffix.startswith(text): out[text] += p
-    return out.items()
 
 def _file_words(prefix, cands):
     "The candidates whose identifier (with the word typed so far) the file before the cursor already holds."
