@@ -1,6 +1,6 @@
 """Choose the ghost text's settings for a model that learns the file (`08b_adapt`) on the tuning windows.
 
-    python tools/tune_adapt.py '{"min_prob": 0.3}' '{"min_prob": 0.3, "line_prob": 0.9}' [--adapt 20 3e-4 4]
+    python tools/tune_adapt.py '{"min_prob": 0.3}' '{"min_prob": 0.3, "line_prob": 0.9}' [--adapt 20 3e-4 4] [--blocks 2]
     python tools/tune_adapt.py '{}' --no-adapt            # the shipped model, for comparison
 
 Types the first `--chars` characters of each tuning window one key at a time, asking `ghost` at
@@ -32,6 +32,7 @@ def main():
     window_args(p)
     p.add_argument('--adapt', type=float, nargs=3, default=[AdaptingCompleter.STEPS, AdaptingCompleter.LR, AdaptingCompleter.ROWS],
                    metavar=('STEPS', 'LR', 'ROWS'))
+    p.add_argument('--blocks', type=int, help="only the top BLOCKS blocks and the final LayerNorm learn (default: AdaptingCompleter's)")
     p.add_argument('--no-adapt', action='store_true', help='the shipped model alone')
     a = p.parse_args()
     torch.set_num_threads(1)
@@ -39,7 +40,7 @@ def main():
     completer = Completer()
     if not a.no_adapt:
         steps, lr, rows = a.adapt
-        completer = AdaptingCompleter(completer, steps=int(steps), lr=lr, rows=int(rows), background=False)
+        completer = AdaptingCompleter(completer, steps=int(steps), lr=lr, rows=int(rows), blocks=a.blocks, background=False)
     totals, t0 = [dict(chars=0, keys=0, shown=0, accepted=0) for _ in settings], time.time()
     for w in windows:
         for s, total in zip(settings, totals):
@@ -58,7 +59,7 @@ def main():
             for k, v in type_windows([w], suggest).items(): total[k] += v
         print(f'{w[0]}: {time.time() - t0:.0f} s', file=sys.stderr, flush=True)
     for s, c in zip(settings, totals):
-        print(json.dumps({**s, 'adapt': None if a.no_adapt else a.adapt, 'saved': round(1 - c['keys'] / c['chars'], 4),
+        print(json.dumps({**s, 'adapt': None if a.no_adapt else a.adapt, 'blocks': None if a.no_adapt else a.blocks, 'saved': round(1 - c['keys'] / c['chars'], 4),
                           'precision': round(c['accepted'] / max(1, c['shown']), 4), 'shown': c['shown']}), flush=True)
 
 

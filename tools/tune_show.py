@@ -3,7 +3,7 @@ the tuning windows, then replay typing with rules that decide which one to show,
 
     python tools/tune_show.py collect --out runs/show/tune.json.gz     # a few minutes, in process
     python tools/tune_show.py replay runs/show/tune.json.gz            # seconds: the rules compared
-    python tools/tune_show.py collect --adapt 20 3e-4 4 --out runs/show/adapt.json.gz
+    python tools/tune_show.py collect --adapt 20 3e-4 4 [--blocks 2] --out runs/show/adapt.json.gz
     python tools/tune_show.py bars runs/show/tune.json.gz runs/show/adapt.json.gz   # saved and precision by bar
 
 `collect` types nothing: the suggestion at a cursor depends only on the text before and after it
@@ -35,7 +35,7 @@ def collect(a, completer_for=None):
     if completer_for is None and a.adapt:
         from ssl4code.adapt import AdaptingCompleter
         steps, lr, rows = a.adapt
-        ac = AdaptingCompleter(C.Completer(), steps=int(steps), lr=lr, rows=int(rows), background=False)
+        ac = AdaptingCompleter(C.Completer(), steps=int(steps), lr=lr, rows=int(rows), blocks=a.blocks, background=False)
         completer_for = lambda w: ac
     elif completer_for is None:
         shipped = C.Completer()
@@ -229,6 +229,7 @@ def main():
     window_args(c)
     c.add_argument('--floor', type=float, default=0.02, help='candidates less likely than this are dropped')
     c.add_argument('--adapt', type=float, nargs=3, metavar=('STEPS', 'LR', 'ROWS'), help="learn each window's file first (08b_adapt)")
+    c.add_argument('--blocks', type=int, help="with --adapt: only the top BLOCKS blocks and the final LayerNorm learn (default: AdaptingCompleter's)")
     c.add_argument('--out', required=True)
     r = sub.add_parser('replay')
     r.add_argument('data')
