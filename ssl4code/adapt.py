@@ -157,6 +157,10 @@ def _stop_at_exit(ref):
     if (ac := ref()) is not None: ac.stop()
 
 # %% ../nbs/08b_adapt.ipynb #58be288a
+def _empty_cache(c):
+    "An empty state cache with the budget of completer `c`'s."
+    return StateCache(c.cache.size, c.cache.max_bytes / 2**20)
+
 @patch
 def _use(self: AdaptingCompleter, model, bars, text, cache=None):
     "Answer with `model` (and its bars for a word and for the rest of the line) from now on, with `cache`, states it has read, or an empty one: the cached states of another model cannot serve."
@@ -164,7 +168,7 @@ def _use(self: AdaptingCompleter, model, bars, text, cache=None):
     with c.lock:
         c.model, self.text = model, text
         c.word_bar, c.line_prob = bars
-        c.cache, c.word_logits = cache or StateCache(c.cache.size, c.cache.max_bytes / 2**20), {}
+        c.cache, c.word_logits = cache or _empty_cache(c), {}
 
 @patch
 def observe(self: AdaptingCompleter, prefix, suffix=''):
@@ -195,23 +199,23 @@ def _warm(self: AdaptingCompleter, model):
     with self.lock: prefix, suffix = self.last
     with c.lock: ids, _ = c.prompt_ids(prefix, suffix)
     reader = copy.copy(c)           # the completer's way of reading, with `model`, a cache of its own and one thread
-    reader.model, reader.cache, reader.prefill_threads = model, StateCache(c.cache.size, c.cache.max_bytes / 2**20), None
+    reader.model, reader.cache, reader.prefill_threads = model, _empty_cache(c), None
     with torch.inference_mode(): reader.prompt_state(ids)
     return reader.cache
 
 @patch
 def _learn(self: AdaptingCompleter, text):
     "Fit a copy of the weights to `text`; answer with it if the latest request is still in that file."
-    t0, pause = time.time(), (self._pause if self.background else None)
+    t0, pause = time.time(), (self._pause if self.background else lambda: None)
     if self.background: torch.set_num_threads(self.torch_threads)   # not the count a keystroke's long prompt may have set meanwhile
     try:
-        if pause: pause()           # the request that asked for this file first
-        model = adapt_model(self.weights, self.tok, text, pause=pause, **self.settings)
-        if pause: pause()
+        pause()                     # the request that asked for this file first
+        model = adapt_model(self.weights, self.tok, text, pause=self._pause if self.background else None, **self.settings)
+        pause()
         if self.completer.int8: model = int8_linears(model) or model
-        if pause: pause()
+        pause()
         cache = self._warm(model)
-        if pause: pause()
+        pause()
         _give_back_memory()
     except _Stopped:
         with self.lock: self.job = None

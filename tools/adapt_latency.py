@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 import torch
-from bench_editor import below, type_windows, window, worth_asking
+from bench_editor import below, pacer, type_windows, window, worth_asking
 from ssl4code.adapt import AdaptingCompleter
 from ssl4code.complete import Completer
 from ssl4code.evaluate import typing_windows
@@ -46,11 +46,9 @@ def main():
         ac._use = logged
     log = []
     def suggest(text, end):
-        after, due = below(text, end), [time.perf_counter()]
+        after, wait = below(text, end), pacer(a.pace)
         def at(i):
-            now = time.perf_counter()
-            if now < due[0]: time.sleep(due[0] - now)
-            due[0] = max(now, due[0]) + a.pace
+            wait()
             prefix, suffix = window(text[:i] + after, i, 10000, 'lines')
             if not worth_asking(suffix): return None
             learning = a.variant != 'noadapt' and ac.job is not None
