@@ -127,8 +127,9 @@ def known(text, prefix, suffix, share=0.5):
 class AdaptingCompleter:
     "A `Completer` that learns the file at the cursor: when the text around it is new, a copy of the model is fitted to it (`adapt_model`), in the background unless `background=False`, and answers once it is ready; until then, and in other files, the model as shipped answers."
     # chosen on tuning windows (99_experiments): the copy's ghost text stays within the word, its lines were right too rarely
-    STEPS, LR, ROWS, BLOCKS, MIN_PROB, LINE_PROB = 40, 1e-3, 2, 2, 0.32, math.inf
+    STEPS, LR, ROWS, BLOCKS, MIN_PROB, LINE_PROB = 40, 1e-3, 2, 2, 0.35, math.inf
     GIVE_WAY = 0.25     # seconds learning waits, at most, while a request is answered
+    LEARNING_CACHE = 0.25   # share of the state cache's byte budget kept while a copy learns: together they stay within the memory goal
 
     def __init__(self, completer, steps=None, lr=None, rows=None, blocks=None, chars=12500, min_chars=1000, min_prob=None, line_prob=None, background=True):
         if completer.int8 and completer.checkpoint is None:
@@ -146,6 +147,7 @@ class AdaptingCompleter:
         self.idle, self.asking = threading.Condition(), 0     # requests being answered: learning gives way to them
         self.thread, self.stopping = None, False
         self.torch_threads = torch.get_num_threads()          # the server's setting, for the learning thread too
+        self.cache_mb = completer.cache.max_bytes / 2**20     # the state cache's whole budget
         if background: atexit.register(_stop_at_exit, weakref.ref(self))
 
     def __getattr__(self, name): return getattr(self.completer, name)
@@ -157,9 +159,21 @@ def _stop_at_exit(ref):
     if (ac := ref()) is not None: ac.stop()
 
 # %% ../nbs/08b_adapt.ipynb #58be288a
-def _empty_cache(c):
-    "An empty state cache with the budget of completer `c`'s."
-    return StateCache(c.cache.size, c.cache.max_bytes / 2**20)
+@patch
+def _cache_mb(self: AdaptingCompleter):
+    "The state cache's budget now: a share of it while a copy learns, so that learning does not add to a full cache."
+    return self.cache_mb * (self.LEARNING_CACHE if self.job is not None else 1)
+
+@patch
+def _empty_cache(self: AdaptingCompleter):
+    c = self.completer
+    return StateCache(c.cache.size, self._cache_mb())
+
+@patch
+def _limit_cache(self: AdaptingCompleter):
+    "Give the cache in use the budget of now (`_cache_mb`)."
+    c = self.completer
+    with c.lock: c.cache.limit(self._cache_mb())
 
 @patch
 def _use(self: AdaptingCompleter, model, bars, text, cache=None):
@@ -168,7 +182,7 @@ def _use(self: AdaptingCompleter, model, bars, text, cache=None):
     with c.lock:
         c.model, self.text = model, text
         c.word_bar, c.line_prob = bars
-        c.cache, c.word_logits = cache or _empty_cache(c), {}
+        c.cache, c.word_logits = cache or self._empty_cache(), {}
 
 @patch
 def observe(self: AdaptingCompleter, prefix, suffix=''):
@@ -199,7 +213,7 @@ def _warm(self: AdaptingCompleter, model):
     with self.lock: prefix, suffix = self.last
     with c.lock: ids, _ = c.prompt_ids(prefix, suffix)
     reader = copy.copy(c)           # the completer's way of reading, with `model`, a cache of its own and one thread
-    reader.model, reader.cache, reader.prefill_threads = model, _empty_cache(c), None
+    reader.model, reader.cache, reader.prefill_threads = model, StateCache(c.cache.size, self.cache_mb), None
     with torch.inference_mode(): reader.prompt_state(ids)
     return reader.cache
 
@@ -208,6 +222,8 @@ def _learn(self: AdaptingCompleter, text):
     "Fit a copy of the weights to `text`; answer with it if the latest request is still in that file."
     t0, pause = time.time(), (self._pause if self.background else lambda: None)
     if self.background: torch.set_num_threads(self.torch_threads)   # not the count a keystroke's long prompt may have set meanwhile
+    self._limit_cache()
+    _give_back_memory()             # what the cache let go
     try:
         pause()                     # the request that asked for this file first
         model = adapt_model(self.weights, self.tok, text, pause=self._pause if self.background else None, **self.settings)
@@ -218,10 +234,10 @@ def _learn(self: AdaptingCompleter, text):
         pause()
         _give_back_memory()
     except _Stopped:
-        with self.lock: self.job = None
+        with self.lock: self.job = None; self._limit_cache()
         return
     except Exception as e:   # a failed adaptation must not take the server down: the shipped model goes on answering
-        with self.lock: self.job, self.errors = None, self.errors + 1
+        with self.lock: self.job, self.errors = None, self.errors + 1; self._limit_cache()
         if not self.background: raise
         print(f'ssl4code: learning the file failed ({type(e).__name__}: {e}); the shipped model answers', file=sys.stderr)
         return
@@ -229,6 +245,7 @@ def _learn(self: AdaptingCompleter, text):
         self.job = None
         self.seconds.append(round(time.time() - t0, 2))
         if known(text, *self.last): self._use(model, self.bars, text, cache)
+        else: self._limit_cache()      # the whole budget again
         again = self.last if self.text is None else None
     if again: self.observe(*again)        # the user moved to another file while this one was learnt
 

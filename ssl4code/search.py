@@ -233,5 +233,13 @@ class StateCache:
         if ids in self.items: self._count(self.items.pop(ids), -1)
         self.items[ids] = (logits, state)
         self._count(self.items[ids], +1)
+        self._evict()
+
+    def limit(self, max_mb):
+        "Change the byte budget to `max_mb`; the least recently used go until the entries fit."
+        self.max_bytes = max_mb * 2**20
+        self._evict()
+
+    def _evict(self):
         while len(self.items) > self.size or (self.nbytes > self.max_bytes and len(self.items) > 1):
             self._count(self.items.popitem(last=False)[1], -1)

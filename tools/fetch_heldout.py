@@ -11,12 +11,21 @@ the way in, so that the text before the window is there as context, as in an edi
 same files two thirds of the way in, which do not overlap them: tune the completer's settings
 on those, and report on `windows.json`.
 Running it again with the same pins gives the same windows.
+
+`--fresh` fetches six other packages (FRESH_PINS) and writes `fresh.json`, windows a third of the
+way into their modules: code typed by nobody while choosing, for when `windows.json` has been
+looked at too often (99_experiments says which results used which).
 """
 import argparse, json, shutil, subprocess, sys, tempfile, zipfile
 from pathlib import Path
 
 PINS = ['attrs==23.2.0', 'boltons==23.1.1', 'more-itertools==10.2.0', 'requests==2.31.0',
         'sortedcontainers==2.4.0', 'toolz==0.12.1']
+# pinned on 2026-12-06 before any of their code was read: packages that neither the project's environment
+# nor a usual GPU image installs, so that the shipped model's corpus (the stdlib and the installed packages of
+# tools/recipes/build_gpu_corpus.py, which now skips them too) is unlikely to hold them
+FRESH_PINS = ['marshmallow==3.21.1', 'bottle==0.12.25', 'humanize==4.9.0', 'tinydb==4.8.0', 'cerberus==1.3.5',
+              'voluptuous==0.14.2']
 
 
 def fetch(pin, out):
@@ -37,11 +46,12 @@ def fetch(pin, out):
     return dest
 
 
-def windows(out, per_package, chars, min_chars, at=1/3):
-    "Windows `{file, start, end}` (paths relative to `out`) starting at the first line start past `at` of each file."
+def windows(out, per_package, chars, min_chars, at=1/3, pins=PINS):
+    "Windows `{file, start, end}` (paths relative to `out`) starting at the first line start past `at` of each file of the `pins`' packages."
     found = []
-    for pin in PINS:
-        files = sorted(f for f in (out/pin.split('==')[0]).rglob('*.py') if f.stat().st_size >= min_chars)
+    for pin in pins:
+        files = sorted(f for f in (out/pin.split('==')[0]).rglob('*.py') if f.stat().st_size >= min_chars
+                       and not any(part.endswith('.data') for part in f.parts))   # a wheel's script copy of a module
         step = max(1, len(files) // per_package)
         for f in files[::step][:per_package]:
             text = f.read_text(encoding='utf-8').replace('\r\n', '\n')
@@ -57,13 +67,16 @@ def main():
     p.add_argument('--per-package', type=int, default=4, help='modules per package')
     p.add_argument('--chars', type=int, default=1500, help='characters typed per window')
     p.add_argument('--min-chars', type=int, default=6000, help='skip modules smaller than this')
+    p.add_argument('--fresh', action='store_true', help='fetch FRESH_PINS instead and write fresh.json')
     a = p.parse_args()
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
-    for pin in PINS: print('fetched', fetch(pin, out))
-    for name, at in [('windows.json', 1/3), ('tune.json', 2/3)]:
-        w = windows(out, a.per_package, a.chars, a.min_chars, at)
-        (out/name).write_text(json.dumps(dict(pins=PINS, windows=w), indent=1))
+    pins, sets = (FRESH_PINS, [('fresh.json', 1/3)]) if a.fresh else (PINS, [('windows.json', 1/3), ('tune.json', 2/3)])
+    per_package = a.per_package + 2 if a.fresh else a.per_package    # some fresh packages are a single module
+    for pin in pins: print('fetched', fetch(pin, out))
+    for name, at in sets:
+        w = windows(out, per_package, a.chars, a.min_chars, at, pins)
+        (out/name).write_text(json.dumps(dict(pins=pins, windows=w), indent=1))
         print(f"{len(w)} windows, {sum(x['end'] - x['start'] for x in w):,} characters -> {out/name}")
 
 

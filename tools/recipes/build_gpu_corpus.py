@@ -17,7 +17,8 @@ import argparse, subprocess, sys, sysconfig, tempfile
 from pathlib import Path
 
 EVAL_PACKAGES = {'attr', 'attrs', 'boltons', 'more_itertools', 'requests', 'sortedcontainers', 'toolz', 'cytoolz',
-                 'flask', 'werkzeug', 'jinja2'}
+                 'flask', 'werkzeug', 'jinja2',
+                 'marshmallow', 'bottle', 'humanize', 'tinydb', 'cerberus', 'voluptuous'}   # fetch_heldout.py --fresh
 SKIP = EVAL_PACKAGES | {'ssl4code', '__pycache__'}
 
 
