@@ -14,7 +14,7 @@ from pathlib import Path
 import tornado.web
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
-from traitlets import Integer, Unicode
+from traitlets import Bool, Integer, Unicode
 from traitlets.config import Configurable
 
 # %% ../nbs/06_jupyterlab.ipynb #b6af4eca
@@ -53,21 +53,24 @@ def parse_request(data):
 # %% ../nbs/06_jupyterlab.ipynb #6fe2154d
 class CompletionService:
     "Completions for the JupyterLab front end from one `Completer`, loaded on first use and run on one worker thread."
-    def __init__(self, checkpoint=None, device='cpu', torch_threads=1, completer=None, max_clients=1000):
-        self.checkpoint, self.device, self.torch_threads = checkpoint, device, torch_threads
+    def __init__(self, checkpoint=None, device='cpu', torch_threads=1, completer=None, max_clients=1000, adapt=False):
+        self.checkpoint, self.device, self.torch_threads, self.adapt = checkpoint, device, torch_threads, adapt
         self._completer, self.load_ms = completer, None
         self.executor = ThreadPoolExecutor(1, thread_name_prefix='ssl4code-completer')
         self.newest, self.max_clients, self.lock = collections.OrderedDict(), max_clients, threading.Lock()
 
     @property
     def completer(self):
-        "The `Completer`, loaded the first time (the model shipped in the package unless `checkpoint`; with the memory `finetune --memory` wrote beside it, if any)."
+        "The `Completer`, loaded the first time (the model shipped in the package unless `checkpoint`; with the memory `finetune --memory` wrote beside it, if any; learning the notebook if `adapt`, `08b_adapt`)."
         if self._completer is None:
             t0 = time.perf_counter()
             import torch
             from ssl4code.memory import load_completer   # here: a Jupyter server that never completes loads no torch
+            from ssl4code.complete import Completer
+            from ssl4code.adapt import AdaptingCompleter
             if self.torch_threads: torch.set_num_threads(self.torch_threads)
-            self._completer = load_completer(self.checkpoint, device=self.device)
+            c = load_completer(self.checkpoint, device=self.device)
+            self._completer = AdaptingCompleter(c) if self.adapt and isinstance(c, Completer) else c   # a project's memory has its own switch
             self.load_ms = 1000 * (time.perf_counter() - t0)
         return self._completer
 
@@ -104,7 +107,8 @@ class CompletionService:
         "What the service runs: checkpoint, device, and the model once it is loaded."
         c = self._completer
         return {'checkpoint': (c.checkpoint if c else self.checkpoint) or 'shipped', 'device': self.device,
-                'loaded': c is not None, 'model': c.name if c else None, 'load_ms': self.load_ms}
+                'loaded': c is not None, 'model': c.name if c else None, 'load_ms': self.load_ms,
+                'adapt': c.adapt_info() if hasattr(c, 'adapt_info') else None}
 
 # %% ../nbs/06_jupyterlab.ipynb #f8c889ad
 class SSL4Code(Configurable):
@@ -113,6 +117,7 @@ class SSL4Code(Configurable):
                          help='Checkpoint to complete with (default: $SSL4CODE_CHECKPOINT, else the model shipped in the package).')
     device = Unicode('cpu', config=True, help="Where the model runs: 'cpu' or 'cuda'.")
     torch_threads = Integer(1, config=True, help='Threads torch may use for a completion (0: leave torch as it is).')
+    adapt = Bool(True, config=True, help='Learn the notebook being edited: a copy of the model trains on the cells around the cursor in the background and answers once it is ready (as `ssl4code serve` does).')
 
 class CompleteHandler(APIHandler):
     "`POST <base_url>/ssl4code/complete`: a completion; `GET`: what the service runs (`?load=1`: start loading the model). Jupyter's authentication applies."
@@ -144,7 +149,7 @@ def _load_jupyter_server_extension(serverapp):
     options = SSL4Code(parent=serverapp)
     checkpoint = options.checkpoint or os.environ.get('SSL4CODE_CHECKPOINT') or None
     if checkpoint and not Path(checkpoint).is_file(): serverapp.log.warning(f'ssl4code: no checkpoint at {checkpoint}')
-    service = CompletionService(checkpoint, options.device, options.torch_threads)
+    service = CompletionService(checkpoint, options.device, options.torch_threads, adapt=options.adapt)
     route = url_path_join(serverapp.web_app.settings['base_url'], 'ssl4code', 'complete')
     serverapp.web_app.add_handlers('.*$', [(route, CompleteHandler, {'service': service})])
     serverapp.log.info(f"ssl4code: completions at {route} from {checkpoint or 'the shipped model'}")
