@@ -166,6 +166,7 @@ def _cache_mb(self: AdaptingCompleter):
 
 @patch
 def _empty_cache(self: AdaptingCompleter):
+    "A new state cache with the budget of now."
     c = self.completer
     return StateCache(c.cache.size, self._cache_mb())
 
@@ -174,6 +175,12 @@ def _limit_cache(self: AdaptingCompleter):
     "Give the cache in use the budget of now (`_cache_mb`)."
     c = self.completer
     with c.lock: c.cache.limit(self._cache_mb())
+
+@patch
+def _end_job(self: AdaptingCompleter):
+    "No file is being learnt any more (called holding `self.lock`): the state cache gets its whole budget back."
+    self.job = None
+    self._limit_cache()
 
 @patch
 def _use(self: AdaptingCompleter, model, bars, text, cache=None):
@@ -213,7 +220,8 @@ def _warm(self: AdaptingCompleter, model):
     with self.lock: prefix, suffix = self.last
     with c.lock: ids, _ = c.prompt_ids(prefix, suffix)
     reader = copy.copy(c)           # the completer's way of reading, with `model`, a cache of its own and one thread
-    reader.model, reader.cache, reader.prefill_threads = model, StateCache(c.cache.size, self.cache_mb), None
+    reader.model, reader.prefill_threads = model, None
+    reader.cache = StateCache(c.cache.size, self.cache_mb)   # the whole budget: it serves once learning is over
     with torch.inference_mode(): reader.prompt_state(ids)
     return reader.cache
 
@@ -234,18 +242,17 @@ def _learn(self: AdaptingCompleter, text):
         pause()
         _give_back_memory()
     except _Stopped:
-        with self.lock: self.job = None; self._limit_cache()
+        with self.lock: self._end_job()
         return
     except Exception as e:   # a failed adaptation must not take the server down: the shipped model goes on answering
-        with self.lock: self.job, self.errors = None, self.errors + 1; self._limit_cache()
+        with self.lock: self._end_job(); self.errors += 1
         if not self.background: raise
         print(f'ssl4code: learning the file failed ({type(e).__name__}: {e}); the shipped model answers', file=sys.stderr)
         return
     with self.lock:
-        self.job = None
+        self._end_job()
         self.seconds.append(round(time.time() - t0, 2))
         if known(text, *self.last): self._use(model, self.bars, text, cache)
-        else: self._limit_cache()      # the whole budget again
         again = self.last if self.text is None else None
     if again: self.observe(*again)        # the user moved to another file while this one was learnt
 
